@@ -1,0 +1,254 @@
+"""Stage 1, load: strict YAML into a small tree of nodes that remember where they were.
+
+Only a safe subset of YAML is accepted, because score files come from pull requests and
+are edited by people who are not programmers: no anchors or aliases, no tags, no merge
+keys, no duplicate keys, one document. Scalars are kept as written (``1.10`` stays
+``"1.10"``); what they mean is for the validator to decide. The parsing itself is
+libyaml's (``yaml.CSafeLoader``'s event stream), so no constructor ever runs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Union
+
+import yaml
+
+from .problems import Problem, error
+
+try:  # libyaml is the fast path; the pure-Python parser gives the same events.
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(slots=True)
+class Scalar:
+    text: str
+    line: int  # from 1
+    column: int  # from 1
+    plain: bool  # False when quoted or a block scalar: then it is surely a string
+
+
+@dataclass(slots=True)
+class Mapping:
+    line: int
+    column: int
+    pairs: list[tuple[Scalar, "Node"]] = field(default_factory=list)
+
+    def get(self, key: str) -> "Node | None":
+        for k, v in self.pairs:
+            if k.text == key:
+                return v
+        return None
+
+    def key_node(self, key: str) -> Scalar | None:
+        for k, _ in self.pairs:
+            if k.text == key:
+                return k
+        return None
+
+
+@dataclass(slots=True)
+class Sequence:
+    line: int
+    column: int
+    items: list["Node"] = field(default_factory=list)
+
+
+Node = Union[Scalar, Mapping, Sequence]
+
+# libyaml's messages, in the words a member of staff would use. Unknown ones pass through.
+_SYNTAX_MESSAGES = {
+    "mapping values are not allowed": "此处不能出现“:”",
+    "could not find expected ':'": "缺少“:”",
+    "did not find expected key": "此处应为“键: 值”，格式不对",
+    "did not find expected '-' indicator": "列表格式不对，缺少“-”",
+    "found character '\\t' that cannot start any token": "出现了 Tab 字符",
+    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合）",
+    "found unexpected ':'": "出现了多余的“:”",
+    "did not find expected node content": "缺少内容",
+    "did not find expected ',' or '}'": "花括号 { } 没有正确闭合，或缺少逗号",
+    "did not find expected ',' or ']'": "方括号 [ ] 没有正确闭合，或缺少逗号",
+    "found undefined tag handle": "使用了未定义的标签",
+    "found a tab character": "出现了 Tab 字符",
+    "found unknown escape character": "双引号字符串中有未知的转义字符“\\”",
+    "block sequence entries are not allowed": "此处不能开始列表（“-”）",
+    "expected <document start>": "文件中出现了第二段内容",
+}
+
+_FULLWIDTH_COLON_KEY = re.compile(r"^\s*[^\s#:：][^:#]*：")
+
+
+def _translate(problem: str) -> str:
+    for english, chinese in _SYNTAX_MESSAGES.items():
+        if problem.startswith(english):
+            return chinese
+    return problem
+
+
+def _syntax_hint(lines: list[str], line_index: int, problem: str) -> tuple[int, str]:
+    """Guess the usual cause (Chinese input method) and the line it is really on."""
+    for index in range(min(line_index, len(lines) - 1), max(line_index - 3, -1), -1):
+        text = lines[index]
+        if _FULLWIDTH_COLON_KEY.match(text):
+            return index, "这一行用了全角冒号“：”，请改为半角冒号“:”并在其后加一个空格"
+        if "\u3000" in text[: len(text) - len(text.lstrip(" \u3000"))]:
+            return index, "这一行开头有全角空格，请改用半角空格缩进"
+        if "\t" in text[: len(text) - len(text.lstrip(" \t"))]:
+            return index, "请用空格缩进，不要使用 Tab"
+    if "mapping values" in problem:
+        return line_index, "检查缩进是否与上下行对齐；冒号后面要有一个空格；文字中若含“: ”请给整段加引号"
+    if "end of stream" in problem:
+        return line_index, "检查引号是否成对"
+    return line_index, "检查这一行及上一行的缩进和标点"
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """UTF-8, with or without BOM; anything else is reported, with the place it fails."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        guess = "（看起来是 GBK/GB18030 编码）" if _looks_like_gbk(data) else ""
+        return None, [error(path, line, column, "E001",
+                            f"文件不是 UTF-8 编码{guess}，无法读取",
+                            "请在编辑器中以 UTF-8 编码另存此文件")]
+    if "\x00" in text:
+        return None, [error(path, 1, 1, "E001", "文件不是 UTF-8 文本（含有空字符，可能是 UTF-16 编码）",
+                            "请在编辑器中以 UTF-8 编码另存此文件")]
+    return text, []
+
+
+def _looks_like_gbk(data: bytes) -> bool:
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
+    """Parse one YAML document into nodes, collecting every safe-subset violation."""
+    builder = _TreeBuilder(path)
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "语法错误"
+        lines = text.splitlines()
+        line_index, hint = _syntax_hint(lines, mark.line if mark else 0, problem)
+        column = mark.column + 1 if mark and line_index == mark.line else 1
+        builder.problems.append(error(path, line_index + 1, column, "E002",
+                                      f"YAML 格式错误：{_translate(problem)}", hint))
+        return None, builder.problems
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        builder.problems.append(error(path, 1, 1, "E002", f"YAML 格式错误：{exc}",
+                                      "文件中可能含有不可见的控制字符"))
+        return None, builder.problems
+    if builder.documents == 0:
+        builder.problems.append(error(path, 1, 1, "E007", "文件是空的", "至少需要 county、year、status 和 scores"))
+    return builder.root, builder.problems
+
+
+def load_file(path: Path, display_path: str) -> tuple[Node | None, list[Problem]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [error(display_path, 0, 0, "E000", f"无法读取文件：{exc.strerror}")]
+    text, problems = decode(data, display_path)
+    if text is None:
+        return None, problems
+    return parse(text, display_path)
+
+
+class _TreeBuilder:
+    """Turns libyaml events into nodes; everything outside the safe subset is a problem."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.root: Node | None = None
+        self.documents = 0
+        # Each open collection, with the key waiting for its value when it is a mapping.
+        self._stack: list[tuple[Mapping | Sequence, Scalar | None, dict[str, int]]] = []
+
+    def _err(self, mark: yaml.Mark, code: str, message: str, hint: str = "") -> None:
+        self.problems.append(error(self.path, mark.line + 1, mark.column + 1, code, message, hint))
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents == 2:
+                self._err(event.start_mark, "E007", "文件中只能有一段 YAML 内容（出现了第二个“---”）",
+                          "删除“---”及其后的内容")
+            return
+        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            return
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            node, _, _ = self._stack.pop()
+            self._attach(node)
+            return
+        if isinstance(event, yaml.AliasEvent):
+            self._err(event.start_mark, "E004", f"不允许使用别名“*{event.anchor}”",
+                      "请把内容直接写出来，不要引用别处")
+            self._attach(Scalar("", event.start_mark.line + 1, event.start_mark.column + 1, False))
+            return
+        self._check_anchor_and_tag(event)
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        if isinstance(event, yaml.ScalarEvent):
+            self._attach(Scalar(event.value, line, column, event.style is None or event.style == ""))
+        elif isinstance(event, yaml.MappingStartEvent):
+            self._stack.append((Mapping(line, column), None, {}))
+        elif isinstance(event, yaml.SequenceStartEvent):
+            self._stack.append((Sequence(line, column), None, {}))
+
+    def _check_anchor_and_tag(self, event: yaml.NodeEvent) -> None:
+        if event.anchor is not None:
+            self._err(event.start_mark, "E004", f"不允许使用锚点“&{event.anchor}”", "删除“&”及其后的名字")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            self._err(event.start_mark, "E005", f"不允许使用标签“{shown}”", "删除以“!”开头的标签，直接写值")
+
+    def _attach(self, node: Node) -> None:
+        if not self._stack:
+            if self.root is None:
+                self.root = node
+            return
+        parent, pending_key, seen = self._stack[-1]
+        if isinstance(parent, Sequence):
+            parent.items.append(node)
+        elif pending_key is None:
+            self._stack[-1] = (parent, self._as_key(node, seen), seen)
+        else:
+            if pending_key.text != "\0":  # "\0" marks a key already reported as unusable
+                parent.pairs.append((pending_key, node))
+            self._stack[-1] = (parent, None, seen)
+
+    def _as_key(self, node: Node, seen: dict[str, int]) -> Scalar:
+        """Validate a mapping key; a rejected key is replaced by a marker so its value is dropped."""
+        if not isinstance(node, Scalar):
+            self.problems.append(error(self.path, node.line, node.column, "E008", "键必须是简单的文字或数字",
+                                       "不要用列表或映射作键"))
+            return Scalar("\0", node.line, node.column, False)
+        if node.plain and node.text == "<<":
+            self.problems.append(error(self.path, node.line, node.column, "E006", "不允许使用合并键“<<”",
+                                       "请把要合并的内容直接写出来"))
+            return Scalar("\0", node.line, node.column, False)
+        if node.text in seen:
+            self.problems.append(error(self.path, node.line, node.column, "E003", f"键“{node.text}”重复出现（第 {seen[node.text]} 行已有）",
+                                       "同一个键只能写一次，请删除或合并重复的一行"))
+            return Scalar("\0", node.line, node.column, False)
+        seen[node.text] = node.line
+        return node
+
+
+def iter_mapping(node: Node | None) -> Iterator[tuple[Scalar, Node]]:
+    if isinstance(node, Mapping):
+        yield from node.pairs

@@ -1,0 +1,164 @@
+"""Finds a project's rules and score files and runs load → validate over all of them.
+
+Multi-year from the start: ``rules/<year>.yaml`` and ``scores/<year>/<slug>.yaml``. Every
+problem in every file is collected before anything is reported.
+"""
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .load import load_file
+from .problems import Problem, error, sort_problems
+from .registry import Registry, load_registry
+from .rules import Rules, load_rules
+from .validate import ScoreSheet, validate_sheet
+from .values import SLUG_TEXT
+
+YEAR_TEXT = re.compile(r"[12][0-9]{3}")
+# Below this many files a process pool costs more to start than it saves.
+PARALLEL_THRESHOLD = 400
+
+
+@dataclass
+class Project:
+    root: Path
+    registry: Registry | None = None
+    rules: dict[int, Rules] = field(default_factory=dict)
+    sheets: dict[int, list[ScoreSheet]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    files_checked: int = 0
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(self.rules)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+
+def display(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def score_files(root: Path) -> dict[int, list[Path]]:
+    """Score files by year, in name order; a year is a folder named by four digits."""
+    by_year: dict[int, list[Path]] = {}
+    scores_dir = root / "scores"
+    if not scores_dir.is_dir():
+        return by_year
+    for year_dir in sorted(scores_dir.iterdir()):
+        if year_dir.is_dir() and YEAR_TEXT.fullmatch(year_dir.name):
+            by_year[int(year_dir.name)] = sorted(
+                p for p in year_dir.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml"))
+    return by_year
+
+
+def check_project(root: Path, paths: list[Path] | None = None, jobs: int | None = None) -> Project:
+    """Load the registry and every year's rules, then validate the chosen score files.
+
+    With ``paths``, only those files (or the files under those folders) are validated, and
+    the "registered county without a file" check runs only for year folders given whole.
+    """
+    project = Project(root)
+    project.registry, problems = load_registry(root / "scores" / "counties.yaml", "scores/counties.yaml")
+    project.problems.extend(problems)
+    project.files_checked = 1
+    files_by_year = score_files(root)
+    rule_paths = {int(p.stem): p for p in sorted((root / "rules").glob("*.yaml")) if YEAR_TEXT.fullmatch(p.stem)}
+    for year, path in rule_paths.items():
+        rules, problems = load_rules(path, display(root, path))
+        project.problems.extend(problems)
+        project.files_checked += 1
+        if rules is not None:
+            project.rules[year] = rules
+    for year in files_by_year:
+        if year not in rule_paths:
+            project.problems.append(error(f"scores/{year}", 0, 0, "E111", f"有 {year} 年的评分文件夹，但没有 rules/{year}.yaml",
+                                          "先添加该年度的考核细则"))
+    selected, whole_years = _select(root, files_by_year, paths)
+    tasks = [(year, path) for year, files in files_by_year.items() if year in project.rules
+             for path in files if path in selected]
+    for (year, _), (sheet, problems) in zip(tasks, _validate_all(root, tasks, project, jobs)):
+        project.problems.extend(problems)
+        if sheet is not None:
+            project.sheets.setdefault(year, []).append(sheet)
+    project.files_checked += len(tasks)
+    for year in whole_years:
+        if year in project.rules:
+            project.problems.extend(_missing_files(project, year, files_by_year.get(year, [])))
+    project.problems = sort_problems(project.problems)
+    return project
+
+
+def _select(root: Path, files_by_year: dict[int, list[Path]], paths: list[Path] | None) -> tuple[set[Path], set[int]]:
+    every = {p for files in files_by_year.values() for p in files}
+    if not paths:
+        return every, set(files_by_year)
+    chosen: set[Path] = set()
+    whole_years: set[int] = set()
+    for given in (p.resolve() for p in paths):
+        for path in every:
+            resolved = path.resolve()
+            if resolved == given or given in resolved.parents:
+                chosen.add(path)
+        if given == (root / "scores").resolve():
+            whole_years.update(files_by_year)
+        elif given.parent == (root / "scores").resolve() and YEAR_TEXT.fullmatch(given.name):
+            whole_years.add(int(given.name))
+    return chosen, whole_years
+
+
+def _validate_all(root: Path, tasks: list[tuple[int, Path]], project: Project, jobs: int | None):
+    args = [(str(root), year, str(path)) for year, path in tasks]
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if jobs > 1 and len(tasks) >= PARALLEL_THRESHOLD:
+        # Parsing is most of the cost and each file is independent: use every core.
+        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(project.rules, project.registry)) as pool:
+            return list(pool.map(_validate_task, args, chunksize=64))
+    _init_worker(project.rules, project.registry)
+    return [_validate_task(a) for a in args]
+
+
+_worker_rules: dict[int, Rules] = {}
+_worker_registry: Registry | None = None
+
+
+def _init_worker(rules: dict[int, Rules], registry: Registry | None) -> None:
+    global _worker_rules, _worker_registry
+    _worker_rules, _worker_registry = rules, registry
+
+
+def _validate_task(arg: tuple[str, int, str]) -> tuple[ScoreSheet | None, list[Problem]]:
+    root, year, path_text = arg
+    path = Path(path_text)
+    shown = display(Path(root), path)
+    if path.suffix == ".yml":
+        return None, [error(shown, 0, 0, "E112", "评分文件的扩展名应为 .yaml", f"把文件改名为 {path.stem}.yaml")]
+    if not SLUG_TEXT.fullmatch(path.stem):
+        return None, [error(shown, 0, 0, "E107", f"文件名“{path.name}”不合规：只能用小写字母、数字和连字符",
+                            "文件名即县市区的 slug，例如 luyu-xian.yaml")]
+    tree, problems = load_file(path, shown)
+    if tree is None or any(p.is_error for p in problems):
+        return None, problems
+    sheet, more = validate_sheet(tree, shown, path.stem, year, _worker_rules[year], _worker_registry)
+    return sheet, problems + more
+
+
+def _missing_files(project: Project, year: int, files: list[Path]) -> list[Problem]:
+    if project.registry is None:
+        return []
+    present = {p.stem for p in files}
+    return [
+        error(project.registry.path, county.line, county.column, "E110",
+              f"{county.name}（{county.slug}）登记为参加 {year} 年考核，但没有 scores/{year}/{county.slug}.yaml",
+              "新建该评分文件；如果该县市区当年不参加，请在 counties.yaml 中用 from/until 限定年份")
+        for county in project.registry.active_in(year) if county.slug not in present
+    ]

@@ -1,0 +1,179 @@
+"""Stage 3, score: pure arithmetic from validated sheets to totals and ranks.
+
+No I/O, no clock, no MkDocs: rules and sheets in, results out, all in ``Decimal``.
+Units add up to items, items to categories; the base is the sum of the base categories;
+the bonus is the sum of the bonus categories, each capped at its maximum; the total is
+base plus bonus. A draft's absent units are pending: they count 0 and mark its totals
+provisional. Ranks are standard competition ranks (1, 2, 2, 4).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable, Iterable
+
+from .rules import Category, Item, Rules, Unit
+from .validate import ScoreSheet
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    unit: Unit
+    points: Decimal | None  # None: pending (a draft has not scored it yet)
+    note: str
+
+    @property
+    def pending(self) -> bool:
+        return self.points is None
+
+    @property
+    def deduction(self) -> Decimal:
+        """Points short of the maximum; for bonus units this is simply what was not awarded."""
+        return ZERO if self.points is None else self.unit.max - self.points
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    item: Item
+    units: tuple[UnitResult, ...]
+
+    @property
+    def points(self) -> Decimal:
+        return sum((u.points or ZERO for u in self.units), ZERO)
+
+    @property
+    def pending(self) -> bool:
+        return any(u.pending for u in self.units)
+
+
+@dataclass(frozen=True)
+class CategoryResult:
+    category: Category
+    items: tuple[ItemResult, ...]
+
+    @property
+    def raw_points(self) -> Decimal:
+        return sum((i.points for i in self.items), ZERO)
+
+    @property
+    def points(self) -> Decimal:
+        """Capped at the category's maximum: only bonus categories can exceed it."""
+        return min(self.raw_points, self.category.max)
+
+
+@dataclass(frozen=True)
+class CountyScore:
+    slug: str
+    name: str
+    status: str
+    categories: tuple[CategoryResult, ...]
+
+    @property
+    def base(self) -> Decimal:
+        return sum((c.points for c in self.categories if not c.category.is_bonus), ZERO)
+
+    @property
+    def bonus(self) -> Decimal:
+        return sum((c.points for c in self.categories if c.category.is_bonus), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.base + self.bonus
+
+    @property
+    def provisional(self) -> bool:
+        return any(i.pending for c in self.categories for i in c.items)
+
+    @property
+    def pending_units(self) -> tuple[str, ...]:
+        return tuple(u.unit.id for c in self.categories for i in c.items for u in i.units if u.pending)
+
+    def category(self, category_id: str) -> CategoryResult:
+        return next(c for c in self.categories if c.category.id == category_id)
+
+    def unit_points(self) -> dict[str, Decimal | None]:
+        return {u.unit.id: u.points for c in self.categories for i in c.items for u in i.units}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A county's place: its overall rank and its rank in every category."""
+
+    score: CountyScore
+    rank: int
+    category_ranks: dict[str, int]
+
+
+@dataclass(frozen=True)
+class YearResults:
+    rules: Rules
+    standings: tuple[Standing, ...]  # in rank order
+
+    @property
+    def year(self) -> int:
+        return self.rules.year
+
+    def by_slug(self) -> dict[str, Standing]:
+        return {s.score.slug: s for s in self.standings}
+
+    def category_order(self, category_id: str) -> list[Standing]:
+        """Standings sorted for one category's ranking (same tie order as overall)."""
+        return sorted(self.standings, key=lambda s: (s.category_ranks[category_id], s.score.slug))
+
+    def average(self, points: Callable[[CountyScore], Decimal]) -> Decimal | None:
+        """Mean over the counties shown, to 0.01; None when there are none."""
+        if not self.standings:
+            return None
+        total = sum((points(s.score) for s in self.standings), ZERO)
+        return (total / len(self.standings)).quantize(Decimal("0.01"))
+
+
+def score_sheet(rules: Rules, sheet: ScoreSheet) -> CountyScore:
+    """Every unit of the rules, scored from the sheet; a final sheet's absent bonus is 0."""
+    def unit_result(unit: Unit) -> UnitResult:
+        entry = sheet.entries.get(unit.id)
+        if entry is not None:
+            return UnitResult(unit, entry.score, entry.note)
+        if unit.is_bonus and not sheet.is_draft:
+            return UnitResult(unit, ZERO, "")
+        return UnitResult(unit, None, "")
+
+    categories = tuple(
+        CategoryResult(category, tuple(
+            ItemResult(item, tuple(unit_result(u) for u in item.units)) for item in category.items))
+        for category in rules.categories
+    )
+    return CountyScore(sheet.slug, sheet.name, sheet.status, categories)
+
+
+def competition_ranks(values: Iterable[tuple[str, Decimal]]) -> dict[str, int]:
+    """Standard competition ranking, highest first: equal values share a rank, the next skips.
+
+    Within a tie, the order is by slug; a stable, documented choice that does not depend on
+    file order, so the same data always prints the same table.
+    """
+    ordered = sorted(values, key=lambda kv: (-kv[1], kv[0]))
+    ranks: dict[str, int] = {}
+    previous: Decimal | None = None
+    rank = 0
+    for position, (slug, value) in enumerate(ordered, start=1):
+        if value != previous:
+            rank, previous = position, value
+        ranks[slug] = rank
+    return ranks
+
+
+def score_year(rules: Rules, sheets: Iterable[ScoreSheet], include_drafts: bool = False) -> YearResults:
+    """Score and rank one year. Drafts are left out unless asked for (then provisional)."""
+    scores = [score_sheet(rules, s) for s in sheets if include_drafts or not s.is_draft]
+    overall = competition_ranks((s.slug, s.total) for s in scores)
+    per_category = {
+        c.id: competition_ranks((s.slug, s.category(c.id).points) for s in scores) for c in rules.categories
+    }
+    standings = [
+        Standing(s, overall[s.slug], {cid: ranks[s.slug] for cid, ranks in per_category.items()}) for s in scores
+    ]
+    standings.sort(key=lambda st: (st.rank, st.score.slug))
+    return YearResults(rules, tuple(standings))
