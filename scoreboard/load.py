@@ -88,21 +88,22 @@ def _translate(problem: str) -> str:
     return problem
 
 
-def _syntax_hint(lines: list[str], line_index: int, problem: str) -> tuple[int, str]:
-    """Guess the usual cause (Chinese input method) and the line it is really on."""
+def _syntax_hint(lines: list[str], line_index: int, problem: str) -> tuple[int, int | None, str]:
+    """Guess the usual cause (a Chinese input method) and the line and column it is really at."""
     for index in range(min(line_index, len(lines) - 1), max(line_index - 3, -1), -1):
         text = lines[index]
+        indent = text[: len(text) - len(text.lstrip(" \t\u3000"))]
         if _FULLWIDTH_COLON_KEY.match(text):
-            return index, "这一行用了全角冒号“：”，请改为半角冒号“:”并在其后加一个空格"
-        if "\u3000" in text[: len(text) - len(text.lstrip(" \u3000"))]:
-            return index, "这一行开头有全角空格，请改用半角空格缩进"
-        if "\t" in text[: len(text) - len(text.lstrip(" \t"))]:
-            return index, "请用空格缩进，不要使用 Tab"
+            return index, text.index("：") + 1, "这一行用了全角冒号“：”，请改为半角冒号“:”并在其后加一个空格"
+        if "\u3000" in indent:
+            return index, indent.index("\u3000") + 1, "这一行开头有全角空格，请改用半角空格缩进"
+        if "\t" in indent:
+            return index, indent.index("\t") + 1, "请用空格缩进，不要使用 Tab"
     if "mapping values" in problem:
-        return line_index, "检查缩进是否与上下行对齐；冒号后面要有一个空格；文字中若含“: ”请给整段加引号"
+        return line_index, None, "检查缩进是否与上下行对齐；冒号后面要有一个空格；文字中若含“: ”请给整段加引号"
     if "end of stream" in problem:
-        return line_index, "检查引号是否成对"
-    return line_index, "检查这一行及上一行的缩进和标点"
+        return line_index, None, "检查引号是否成对"
+    return line_index, None, "检查这一行及上一行的缩进和标点"
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
@@ -142,8 +143,9 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "语法错误"
         lines = text.splitlines()
-        line_index, hint = _syntax_hint(lines, mark.line if mark else 0, problem)
-        column = mark.column + 1 if mark and line_index == mark.line else 1
+        line_index, column, hint = _syntax_hint(lines, mark.line if mark else 0, problem)
+        if column is None:
+            column = mark.column + 1 if mark else 1
         builder.problems.append(error(path, line_index + 1, column, "E002",
                                       f"YAML 格式错误：{_translate(problem)}", hint))
         return None, builder.problems

@@ -93,7 +93,7 @@ def validate_sheet(tree: Node | None, path: str, slug: str, folder_year: int, ru
     entries = _check_scores(checker, tree, status)
     if any(p.is_error for p in checker.problems):
         return None, checker.problems
-    return ScoreSheet(slug, name, year, status, entries, path), checker.problems
+    return ScoreSheet(slug, name, year, status or FINAL, entries, path), checker.problems
 
 
 def _check_top_keys(checker: _Checker, tree: Mapping) -> None:
@@ -103,6 +103,9 @@ def _check_top_keys(checker: _Checker, tree: Mapping) -> None:
         if key.text in checker.rules.units or key.text in UNIT_KEYS:
             checker.err(key, "E103", f"“{key.text}”放错了位置：评分项应写在“scores:”下面",
                         "在它前面加两个空格，使它缩进到 scores 之下")
+        elif key.text.startswith("\u3000"):
+            checker.err(key, "E101", f"不认识的键“{key.text.strip()}”：它前面有全角空格",
+                        "请删除全角空格，改用半角空格缩进")
         else:
             checker.err(key, "E101", f"不认识的键“{key.text}”",
                         did_you_mean(key.text, TOP_KEYS) or "顶层只能有 county、year、status、scores")
@@ -154,10 +157,11 @@ def _check_year(checker: _Checker, tree: Mapping, folder_year: int) -> int:
     return folder_year
 
 
-def _check_status(checker: _Checker, tree: Mapping) -> str:
+def _check_status(checker: _Checker, tree: Mapping) -> str | None:
+    """final or draft; None when absent (already reported), so completeness is not judged."""
     node = tree.get("status")
     if node is None:
-        return FINAL
+        return None
     text = node.text.strip() if isinstance(node, Scalar) else ""
     if text in (FINAL, DRAFT):
         return text
@@ -167,7 +171,7 @@ def _check_status(checker: _Checker, tree: Mapping) -> str:
     return guess or DRAFT
 
 
-def _check_scores(checker: _Checker, tree: Mapping, status: str) -> dict[str, Entry]:
+def _check_scores(checker: _Checker, tree: Mapping, status: str | None) -> dict[str, Entry]:
     scores_key, scores = tree.key_node("scores"), tree.get("scores")
     entries: dict[str, Entry] = {}
     if scores is None:
@@ -236,11 +240,13 @@ def _check_unit_value(checker: _Checker, unit_id: str, key: Scalar, value: Node)
     note_node: Node | None = None
     score_node: Node | None = value
     if isinstance(value, Mapping):
-        for k, _ in value.pairs:
-            if k.text not in UNIT_KEYS:
-                checker.err(k, "E207", f"不认识的键“{k.text}”",
-                            did_you_mean(k.text, UNIT_KEYS) or "这里只能有 score（分值）和 note（说明）")
+        unknown = [k for k, _ in value.pairs if k.text not in UNIT_KEYS]
+        for k in unknown:
+            checker.err(k, "E207", f"不认识的键“{k.text}”",
+                        did_you_mean(k.text, UNIT_KEYS) or "这里只能有 score（分值）和 note（说明）")
         score_node, note_node = value.get("score"), value.get("note")
+        if unknown:
+            return None
         if score_node is None:
             checker.err(value, "E208", f"{unit_id} 缺少 score", f"写成 {unit_id}: {{score: 分值, note: 说明}}")
             return None

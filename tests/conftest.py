@@ -1,0 +1,69 @@
+"""Shared fixtures: a throwaway project folder with the real 2011 rules and tiny score files."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from scoreboard.rules import load_rules  # noqa: E402
+
+RULES_2011, _ = load_rules(REPO / "rules" / "2011.yaml", "rules/2011.yaml")
+
+
+def full_scores(year: int = 2011, deductions: dict[str, str] | None = None, rules=RULES_2011) -> str:
+    """The `scores:` block of a final file: every base unit at its maximum, unless overridden."""
+    deductions = deductions or {}
+    lines = []
+    for unit in rules.units.values():
+        if unit.is_bonus and unit.id not in deductions:
+            continue
+        value = deductions.get(unit.id, f"{unit.max}")
+        lines.append(f"  {unit.id}: {value}")
+    return "scores:\n" + "\n".join(lines) + "\n"
+
+
+def score_file(name: str, year: int = 2011, status: str = "final", deductions: dict[str, str] | None = None) -> str:
+    return f"county: {name}\nyear: {year}\nstatus: {status}\n" + full_scores(year, deductions)
+
+
+class ProjectDir:
+    """A project root with rules/ and scores/, written by the test."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "rules").mkdir(parents=True)
+        (root / "scores" / "2011").mkdir(parents=True)
+        shutil.copy(REPO / "rules" / "2011.yaml", root / "rules" / "2011.yaml")
+        self.counties: list[tuple[str, str, str]] = []
+
+    def register(self, slug: str, name: str, extra: str = "") -> None:
+        self.counties.append((slug, name, extra))
+        self._write_registry()
+
+    def _write_registry(self) -> None:
+        body = "counties:\n" + "".join(
+            f"  - slug: {slug}\n    name: {name}\n{extra}" for slug, name, extra in self.counties)
+        (self.root / "scores" / "counties.yaml").write_text(body, encoding="utf-8")
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def add_county(self, slug: str, name: str, year: int = 2011, **kwargs) -> Path:
+        self.register(slug, name)
+        return self.write(f"scores/{year}/{slug}.yaml", score_file(name, year, **kwargs))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> ProjectDir:
+    return ProjectDir(tmp_path / "project")
