@@ -93,6 +93,9 @@ class CountyScore:
     def category(self, category_id: str) -> CategoryResult:
         return next(c for c in self.categories if c.category.id == category_id)
 
+    def item_results(self) -> dict[str, ItemResult]:
+        return {i.item.id: i for c in self.categories for i in c.items}
+
     def unit_points(self) -> dict[str, Decimal | None]:
         return {u.unit.id: u.points for c in self.categories for i in c.items for u in i.units}
 

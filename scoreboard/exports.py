@@ -1,0 +1,118 @@
+"""Machine-readable results beside the pages: results.json, results.csv, rules.json.
+
+Every number is written from the same Decimal the pages show, as exact text: JSON numbers
+like 99.5 (never 99.49999), CSV cells the same. The CSV starts with a byte-order mark so
+that Excel opens the Chinese headers correctly.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+from .rules import Rules
+from .score import Standing, YearResults
+from .values import fmt
+
+
+def to_json(value: Any, indent: int = 0) -> str:
+    """JSON with Decimals written as exact numbers; keys keep their order (stable output)."""
+    pad, inner = "  " * indent, "  " * (indent + 1)
+    if isinstance(value, Decimal):
+        return fmt(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        body = ",\n".join(f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {to_json(v, indent + 1)}"
+                          for k, v in value.items())
+        return "{\n" + body + "\n" + pad + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        if all(not isinstance(v, (dict, list, tuple)) for v in value):
+            return "[" + ", ".join(to_json(v) for v in value) + "]"
+        return "[\n" + ",\n".join(inner + to_json(v, indent + 1) for v in value) + "\n" + pad + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def county_record(standing: Standing) -> dict[str, Any]:
+    score = standing.score
+    return {
+        "slug": score.slug,
+        "name": score.name,
+        "status": score.status,
+        "provisional": score.provisional,
+        "rank": standing.rank,
+        "total": score.total,
+        "base": score.base,
+        "bonus": score.bonus,
+        "categories": {c.category.id: c.points for c in score.categories},
+        "category_ranks": dict(standing.category_ranks),
+        "items": {i.item.id: i.points for c in score.categories for i in c.items},
+        "units": {u.unit.id: u.points for c in score.categories for i in c.items for u in i.units},
+        "notes": {u.unit.id: u.note for c in score.categories for i in c.items for u in i.units if u.note},
+        "pending": list(score.pending_units),
+    }
+
+
+def rules_record(rules: Rules) -> dict[str, Any]:
+    return {
+        "year": rules.year,
+        "title": rules.title,
+        "intro": rules.intro,
+        "base_max": rules.base_max,
+        "score_step": rules.score_step,
+        "departments": [{"name": d.name, "slug": d.slug, "aliases": list(d.aliases)} for d in rules.departments],
+        "categories": [{
+            "id": c.id, "numeral": c.numeral, "name": c.name, "kind": c.kind, "max": c.max,
+            "items": [{
+                "id": i.id, "text": i.text, "max": i.max, "departments": list(i.departments),
+                "parts": [{"id": p.id, "text": p.text, "max": p.max} for p in i.parts],
+            } for i in c.items],
+        } for c in rules.categories],
+    }
+
+
+def results_json(results: YearResults) -> str:
+    rules = results.rules
+    document = {
+        "year": rules.year,
+        "title": rules.title,
+        "ranking": "standard competition ranking by total: equal totals share a rank, the next rank skips",
+        "categories": [{"id": c.id, "name": c.name, "kind": c.kind, "max": c.max} for c in rules.categories],
+        "counties": [county_record(s) for s in results.standings],
+    }
+    return to_json(document) + "\n"
+
+
+def csv_header(rules: Rules) -> list[str]:
+    items_with_parts = [i for i in rules.items.values() if i.parts]
+    return (["名次", "标识", "县市区", "状态", "总分", "基础分", "加分"]
+            + [c.name for c in rules.categories]
+            + [f"第{i}条" for i in rules.items]
+            + [p.id for i in items_with_parts for p in i.parts])
+
+
+def results_csv(results: YearResults) -> str:
+    rules = results.rules
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(csv_header(rules))
+    parts = [p.id for i in rules.items.values() for p in i.parts]
+    for standing in results.standings:
+        score = standing.score
+        items = {i.item.id: i for c in score.categories for i in c.items}
+        units = score.unit_points()
+        status = "草稿（暂定）" if score.provisional else ("草稿" if score.status == "draft" else "正式")
+        writer.writerow(
+            [standing.rank, score.slug, score.name, status, fmt(score.total), fmt(score.base), fmt(score.bonus)]
+            + [fmt(c.points) for c in score.categories]
+            + [fmt(items[i].points) for i in rules.items]
+            + ["" if units[p] is None else fmt(units[p]) for p in parts])
+    return "\ufeff" + buffer.getvalue()
+
+
+def rules_json(rules: Rules) -> str:
+    return to_json(rules_record(rules)) + "\n"

@@ -1,0 +1,97 @@
+"""The only module that knows MkDocs: hooks named in mkdocs.yml (``hooks:``).
+
+MkDocs renders the hand-written pages of ``content/``; everything made from data is
+rendered by ``scoreboard.render`` with the theme's Jinja environment and written straight
+into the site folder. Generated pages are registered as files whose source *is* their
+destination, so MkDocs resolves links to them from Markdown but never copies them
+(its ``copy_file`` skips a file onto itself), and no page passes through Markdown.
+Changing the site engine means rewriting this module only.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
+from mkdocs.structure.files import File, Files
+
+# MkDocs loads this file by path, not as part of the package: make the package importable.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scoreboard.history import stamp_for  # noqa: E402
+from scoreboard.pipeline import CheckFailed, Prepared, prepare  # noqa: E402
+from scoreboard.problems import print_text  # noqa: E402
+from scoreboard.render import Renderer, page_paths  # noqa: E402
+from scoreboard.search import entries, index_script  # noqa: E402
+
+log = logging.getLogger("mkdocs.scoreboard")
+_state: dict[str, Any] = {}
+
+SEARCH_INDEX = "assets/search-index.js"
+
+
+def options(config: MkDocsConfig) -> tuple[Path, bool]:
+    """Where the data is and whether drafts are shown: ``extra.scoreboard`` in mkdocs.yml."""
+    extra = config.extra.get("scoreboard") or {}
+    base = Path(config.config_file_path or ".").resolve().parent
+    root = Path(extra.get("root") or base)
+    return (root if root.is_absolute() else base / root), bool(extra.get("drafts", False))
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # MkDocs' sitemap would list only the hand-written pages and carry the build's clock.
+    config.theme.static_templates.discard("sitemap.xml")
+    root, drafts = options(config)
+    try:
+        _state["prepared"] = prepare(root, config.site_name, drafts, stamp_for(root), config.repo_url)
+    except CheckFailed as failed:
+        report = io.StringIO()
+        print_text(failed.project.problems, report, failed.project.files_checked)
+        raise Abort("评分数据有错误，未构建网站：\n" + report.getvalue())
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    prepared: Prepared = _state["prepared"]
+    sitemap = files.get_file_from_path("sitemap.xml")  # MkDocs' template, no longer rendered
+    if sitemap is not None:
+        files.remove(sitemap)
+    for path in [*page_paths(prepared.views), "search.html", SEARCH_INDEX]:
+        files.append(File(path, config.site_dir, config.site_dir, use_directory_urls=False))
+    return files
+
+
+def on_env(env, config: MkDocsConfig, files: Files):
+    """All content pages are read by now: render the data pages and the search index."""
+    prepared: Prepared = _state["prepared"]
+    renderer = Renderer(env, prepared.site)
+    env.globals["site"] = prepared.site
+    site_dir = Path(config.site_dir)
+    written = 0
+    for year, view in prepared.views.items():
+        for path, text in renderer.year_pages(view, _state.get("history")):
+            _write(site_dir, path, text)
+            written += 1
+    _write(site_dir, "search.html", renderer.render("search.html", "search.html", section="search"))
+    pages = [(f.page.title or "", f.url, f.page.content or "") for f in files.documentation_pages() if f.page]
+    _write(site_dir, SEARCH_INDEX, index_script(entries(prepared.views, pages)))
+    log.info(f"scoreboard: wrote {written} data pages and downloads")
+    return env
+
+
+def on_page_context(context: dict, page, config: MkDocsConfig, nav) -> dict:
+    prepared: Prepared = _state["prepared"]
+    context["section"] = page.file.name
+    if page.is_homepage:
+        context["home"] = {"view": prepared.views.get(prepared.site.latest)}
+    return context
+
+
+def _write(site_dir: Path, path: str, text: str) -> None:
+    target = site_dir / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8", newline="")

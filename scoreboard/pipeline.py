@@ -1,0 +1,47 @@
+"""From a project folder to everything the site shows: check, score, per-year views.
+
+Shared by the MkDocs hooks and by the tests, so a site is always built from exactly what
+``check`` accepted.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import Problem
+from .project import Project, check_project
+from .render import Site, Stamp, YearView
+from .score import score_year
+
+
+@dataclass(frozen=True)
+class Prepared:
+    project: Project
+    site: Site
+    views: dict[int, YearView]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.project.problems
+
+
+class CheckFailed(Exception):
+    """The data has errors: nothing is built."""
+
+    def __init__(self, project: Project) -> None:
+        super().__init__(f"{sum(p.is_error for p in project.problems)} 个错误")
+        self.project = project
+
+
+def prepare(root: Path, site_name: str, drafts: bool = False, stamp: Stamp | None = None,
+            repo_url: str | None = None) -> Prepared:
+    project = check_project(root)
+    if project.has_errors:
+        raise CheckFailed(project)
+    views = {
+        year: YearView.of(score_year(rules, project.sheets.get(year, []), include_drafts=drafts))
+        for year, rules in sorted(project.rules.items())
+    }
+    demo = bool(project.registry and project.registry.demo)
+    site = Site(site_name, tuple(views), demo=demo, drafts=drafts, stamp=stamp or Stamp(), repo_url=repo_url)
+    return Prepared(project, site, views)

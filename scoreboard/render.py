@@ -1,0 +1,185 @@
+"""Stage 4, render: computed results into HTML pages with the theme's Jinja templates.
+
+Engine-agnostic: it takes a Jinja environment (MkDocs' theme environment in a real build,
+a plain one in tests) and yields ``(path, text)`` pairs; writing them is the caller's job.
+Templates read only computed values (results, standings), never the raw score files.
+Every page links relative to itself, so the site works from ``file://``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Iterator
+
+import jinja2
+
+from .exports import results_csv, results_json, rules_json
+from .rules import Department, Item, Rules
+from .score import Standing, YearResults
+from .values import fmt
+
+# Each year's sections: (page name, title). The year's ranking is its index page.
+SECTIONS = (
+    ("index", "总排名"),
+    ("categories", "分类排名"),
+    ("criteria", "考核细则"),
+    ("departments", "考核部门"),
+    ("matrix", "单项对比"),
+    ("downloads", "数据下载"),
+    ("changes", "变更记录"),
+)
+CHART_WIDTH = Decimal(420)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Which source the site was built from: the commit, its date, whether the tree was dirty."""
+
+    commit: str | None = None
+    date: str | None = None  # the commit's date (YYYY-MM-DD), never the build machine's clock
+    dirty: bool = False
+
+    @property
+    def short(self) -> str:
+        return (self.commit or "")[:7]
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page's frame needs to know."""
+
+    name: str
+    years: tuple[int, ...]
+    demo: bool = False
+    drafts: bool = False
+    stamp: Stamp = field(default_factory=Stamp)
+    repo_url: str | None = None
+
+    @property
+    def latest(self) -> int | None:
+        return self.years[-1] if self.years else None
+
+    def commit_url(self, commit: str) -> str | None:
+        return f"{self.repo_url.rstrip('/')}/commit/{commit}" if self.repo_url else None
+
+
+def relative_root(path: str) -> str:
+    """From a page at ``path`` back to the site root: "." or "..", "../..", ..."""
+    depth = path.count("/")
+    return "/".join([".."] * depth) if depth else "."
+
+
+def share(points: Decimal | None, maximum: Decimal) -> int:
+    """Share of the maximum in whole percent, for shading and bar lengths."""
+    if points is None or not maximum:
+        return 0
+    return int((points * 100 / maximum).to_integral_value())
+
+
+def bar(points: Decimal | None, maximum: Decimal) -> str:
+    """Bar length in the chart's coordinates, exact to 0.1 so the output is byte-stable."""
+    if points is None or not maximum:
+        return "0"
+    return fmt((points * CHART_WIDTH / maximum).quantize(Decimal("0.1")))
+
+
+def configure(env: jinja2.Environment) -> jinja2.Environment:
+    """Filters and globals the templates rely on; autoescape on, since notes are untrusted."""
+    env.autoescape = True
+    env.filters["pts"] = lambda d: "—" if d is None else fmt(d)
+    env.filters["share"] = share
+    env.globals["bar"] = bar
+    env.globals["chart_width"] = CHART_WIDTH
+    env.globals["sections"] = SECTIONS
+    return env
+
+
+@dataclass(frozen=True)
+class YearView:
+    """One year's results with what several pages share, computed once."""
+
+    results: YearResults
+    category_averages: dict[str, Decimal | None]
+    item_averages: dict[str, Decimal | None]
+    average_total: Decimal | None
+
+    @classmethod
+    def of(cls, results: YearResults) -> "YearView":
+        rules = results.rules
+        return cls(
+            results,
+            {c.id: results.average(lambda s, cid=c.id: s.category(cid).points) for c in rules.categories},
+            {i: results.average(lambda s, iid=i: _item_points(s, iid)) for i in rules.items},
+            results.average(lambda s: s.total),
+        )
+
+    @property
+    def rules(self) -> Rules:
+        return self.results.rules
+
+    @property
+    def year(self) -> int:
+        return self.results.year
+
+
+def _item_points(score, item_id: str) -> Decimal:
+    for category in score.categories:
+        for item in category.items:
+            if item.item.id == item_id:
+                return item.points
+    raise KeyError(item_id)
+
+
+class Renderer:
+    def __init__(self, env: jinja2.Environment, site: Site) -> None:
+        self.env = configure(env)
+        self.site = site
+        self._templates: dict[str, jinja2.Template] = {}
+
+    def render(self, template: str, path: str, **context: Any) -> str:
+        if template not in self._templates:
+            self._templates[template] = self.env.get_template(template)
+        return self._templates[template].render(base_url=relative_root(path), site=self.site, page_path=path, **context)
+
+    def year_pages(self, view: YearView, history: Any = None) -> Iterator[tuple[str, str]]:
+        """Every page and download of one year."""
+        year = view.year
+        common = {"view": view, "rules": view.rules, "year": year, "history": history}
+        yield f"{year}/index.html", self.render("ranking.html", f"{year}/index.html", section="index", **common)
+        for name, template in (("categories", "categories.html"), ("criteria", "criteria.html"),
+                               ("departments", "departments.html"), ("matrix", "matrix.html"),
+                               ("downloads", "downloads.html"), ("changes", "changes.html")):
+            path = f"{year}/{name}.html"
+            yield path, self.render(template, path, section=name, **common)
+        for standing in view.results.standings:
+            path = county_path(year, standing.score.slug)
+            yield path, self.render("county.html", path, section="county", standing=standing, **common)
+        for department in view.rules.departments:
+            path = department_path(year, department)
+            items = view.rules.items_of_department(department.name)
+            rows = [(s, [s.score.item_results()[i.id] for i in items]) for s in view.results.standings]
+            yield path, self.render("department.html", path, section="departments", department=department,
+                                    items=items, rows=rows, **common)
+        yield f"{year}/results.json", results_json(view.results)
+        yield f"{year}/results.csv", results_csv(view.results)
+        yield f"{year}/rules.json", rules_json(view.rules)
+
+
+def county_path(year: int, slug: str) -> str:
+    return f"{year}/county/{slug}.html"
+
+
+def department_path(year: int, department: Department) -> str:
+    return f"{year}/department/{department.slug}.html"
+
+
+def page_paths(views: dict[int, YearView]) -> list[str]:
+    """Every generated path, known before rendering (so the site engine can resolve links)."""
+    paths = []
+    for year, view in views.items():
+        paths.append(f"{year}/index.html")
+        paths += [f"{year}/{name}.html" for name, _ in SECTIONS if name != "index"]
+        paths += [county_path(year, s.score.slug) for s in view.results.standings]
+        paths += [department_path(year, d) for d in view.rules.departments]
+        paths += [f"{year}/results.json", f"{year}/results.csv", f"{year}/rules.json"]
+    return paths

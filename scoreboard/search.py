@@ -1,0 +1,58 @@
+"""The search index: a prebuilt list shipped as a script file, searched by substring.
+
+MkDocs' lunr search cannot segment Chinese, and a JSON file cannot be fetched from
+``file://``; a script that assigns the index to a global loads everywhere, and substring
+matching finds one-character queries too. Entries are compact arrays:
+``[kind, title, url, text]`` with urls relative to the site root.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Iterable
+
+from .render import YearView, county_path, department_path
+
+COUNTY, ITEM, NOTE, DEPARTMENT, PAGE = "县市区", "考核条目", "扣分说明", "考核部门", "说明页面"
+_TAGS = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(fragment: str) -> str:
+    return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", fragment))).strip()
+
+
+def entries(views: dict[int, YearView], pages: Iterable[tuple[str, str, str]]) -> list[list[str]]:
+    """Search entries, newest year first, then by kind; pages are (title, url, html)."""
+    found: list[list[str]] = []
+    for year in sorted(views, reverse=True):
+        view = views[year]
+        for s in sorted(view.results.standings, key=lambda s: s.score.slug):
+            score = s.score
+            found.append([COUNTY, f"{score.name} · {year}年度第{s.rank}名", county_path(year, score.slug),
+                          f"{score.name} {score.slug}"])
+        for item in view.rules.items.values():
+            parts = " ".join(p.text for p in item.parts)
+            found.append([ITEM, f"{year}年度 第{item.id}条（{item.max.normalize():f}分）", f"{year}/criteria.html#item-{item.id}",
+                          f"{item.text} {parts} {' '.join(item.departments)}"])
+        for department in view.rules.departments:
+            found.append([DEPARTMENT, f"{department.name} · {year}年度", department_path(year, department),
+                          " ".join((department.name, *department.aliases))])
+        for s in sorted(view.results.standings, key=lambda s: s.score.slug):
+            for category in s.score.categories:
+                for item in category.items:
+                    for unit in item.units:
+                        if unit.note:
+                            found.append([NOTE, f"{s.score.name} · {year}年度 {unit.unit.id}",
+                                          f"{county_path(year, s.score.slug)}#u-{unit.unit.id}", unit.note])
+    for title, url, fragment in pages:
+        found.append([PAGE, title, url, plain_text(fragment)])
+    return found
+
+
+def index_script(found: list[list[str]]) -> str:
+    data = json.dumps(found, ensure_ascii=False, separators=(",", ":"))
+    # "</" cannot end the script early when inlined, and U+2028/9 are not JS line breaks issues.
+    data = data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"window.SCOREBOARD_SEARCH={data};\n"

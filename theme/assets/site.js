@@ -1,0 +1,36 @@
+/* Progressive enhancement only: pages are complete without JavaScript.
+   Tables marked .sortable get header buttons that sort their rows. */
+(function () {
+  "use strict";
+  function cellValue(row, index) {
+    var cell = row.children[index];
+    if (!cell) return "";
+    var text = cell.textContent.trim();
+    var number = parseFloat(text.replace(/[^0-9.\-]/g, ""));
+    return /^-?[0-9.]+/.test(text) ? number : text;
+  }
+  function sortBy(table, index, header) {
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var ascending = header.getAttribute("aria-sort") !== "ascending";
+    rows.sort(function (a, b) {
+      var x = cellValue(a, index), y = cellValue(b, index);
+      var order = (typeof x === "number" && typeof y === "number") ? x - y : String(x).localeCompare(String(y), "zh-CN");
+      return ascending ? order : -order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) { th.removeAttribute("aria-sort"); });
+    header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
+    if (!table.tHead || !table.tBodies.length) return;
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      button.addEventListener("click", function () { sortBy(table, index, th); });
+    });
+  });
+})();
