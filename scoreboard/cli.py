@@ -41,6 +41,16 @@ def _parser() -> argparse.ArgumentParser:
     rank = commands.add_parser("rank", help="在终端显示某一年的排名表")
     rank.add_argument("year", type=int)
     rank.add_argument("--drafts", action="store_true", help="包括草稿（成绩为暂定）")
+
+    build = commands.add_parser("build", help="先检查，再构建网站（失败时保留原网站）")
+    build.add_argument("--site-dir", type=Path, default=None, help="输出目录，默认为 site/")
+    build.add_argument("--drafts", action="store_true", help="同时发布草稿（标为暂定）")
+    build.add_argument("--zip", action="store_true", help="另外生成可离线浏览的压缩包（在 dist/ 下）")
+    build.add_argument("--format", choices=sorted(PRINTERS), default=None, help="检查结果的输出格式")
+
+    serve = commands.add_parser("serve", help="本地预览，修改 rules/ scores/ content/ theme/ 后自动重建")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+    serve.add_argument("--drafts", action="store_true", help="同时显示草稿（标为暂定）")
     return parser
 
 
@@ -111,4 +121,50 @@ def _write_table(out: TextIO, header: list[str], rows: list[list[str]]) -> None:
         out.write("  ".join(cells).rstrip() + "\n")
 
 
-COMMANDS = {"check": cmd_check, "rank": cmd_rank}
+def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
+    from .pipeline import CheckFailed, prepare
+    from .publish import build_site, write_zip
+    from .history import stamp_for
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    config_file = PROJECT_DIR / "mkdocs.yml"
+    site_name = load_config(str(config_file)).site_name
+    repo_url = load_config(str(config_file)).repo_url
+    printer = PRINTERS[args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")]
+    try:
+        prepared = prepare(args.root, site_name, args.drafts, stamp_for(args.root), repo_url)
+    except CheckFailed as failed:
+        printer(failed.project.problems, out, failed.project.files_checked)
+        out.write("有错误，未构建网站。\n")
+        return EXIT_PROBLEMS
+    if prepared.problems:
+        printer(prepared.problems, out, prepared.project.files_checked)
+    site_dir = args.site_dir or args.root / "site"
+    try:
+        build_site(config_file, args.root, site_dir, args.drafts, prepared)
+    except (MkDocsException, SystemExit) as exc:
+        out.write(f"构建失败：{exc}\n原有网站未改动。\n")
+        return EXIT_PROBLEMS
+    pages = sum(1 for _ in site_dir.rglob("*.html"))
+    out.write(f"网站已构建：{site_dir}（{pages} 个页面）\n")
+    if args.zip:
+        archive = write_zip(site_dir, args.root / "dist", prepared.site)
+        out.write(f"离线压缩包：{archive}\n")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    from mkdocs.commands.serve import serve
+    from .publish import mkdocs_overrides
+
+    config_file = PROJECT_DIR / "mkdocs.yml"
+    watch = [str(args.root / "rules"), str(args.root / "scores")]
+    out.write(f"预览地址：http://{args.dev_addr}/  （Ctrl+C 停止）\n")
+    out.flush()
+    serve(str(config_file), livereload=True, watch_theme=True, watch=watch, dev_addr=args.dev_addr,
+          **mkdocs_overrides(config_file, args.root, args.drafts))
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "rank": cmd_rank, "build": cmd_build, "serve": cmd_serve}

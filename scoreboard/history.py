@@ -21,9 +21,9 @@ def _git(root: Path, *args: str) -> str | None:
 
 def stamp_for(root: Path) -> Stamp:
     """The HEAD commit and its committer date; dirty when the work tree differs from it."""
-    head = _git(root, "log", "-1", "--format=%H%x00%cs")
+    head = _git(root, "log", "-1", "--format=%H%x00%cs%x00%ct")
     if not head:
         return Stamp()
-    commit, date = head.strip().split("\0")
+    commit, date, epoch = head.strip().split("\0")
     status = _git(root, "status", "--porcelain", "--", ".")
-    return Stamp(commit, date, bool(status and status.strip()))
+    return Stamp(commit, date, bool(status and status.strip()), epoch)

@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scoreboard.history import stamp_for  # noqa: E402
-from scoreboard.pipeline import CheckFailed, Prepared, prepare  # noqa: E402
+from scoreboard.pipeline import CheckFailed, Prepared, prepare, take_over  # noqa: E402
 from scoreboard.problems import print_text  # noqa: E402
 from scoreboard.render import Renderer, page_paths  # noqa: E402
 from scoreboard.search import entries, index_script  # noqa: E402
@@ -46,6 +46,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # MkDocs' sitemap would list only the hand-written pages and carry the build's clock.
     config.theme.static_templates.discard("sitemap.xml")
     root, drafts = options(config)
+    handed = take_over(root, drafts)
+    if handed is not None:
+        _state["prepared"] = handed
+        return config
     try:
         _state["prepared"] = prepare(root, config.site_name, drafts, stamp_for(root), config.repo_url)
     except CheckFailed as failed:

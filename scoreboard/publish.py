@@ -1,0 +1,115 @@
+"""Stage 5, publish: build the site into a fresh folder, then swap it in whole.
+
+A failed build never leaves a half-written site: MkDocs writes into a temporary folder
+beside the target, and only a complete build replaces the old one. The site carries a
+``SHA256SUMS`` of its files so that a copy can be verified.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from . import pipeline
+from .history import stamp_for
+
+CHECKSUMS = "SHA256SUMS"
+
+
+def mkdocs_overrides(config_file: Path, root: Path, drafts: bool) -> dict[str, Any]:
+    """The settings a command passes to MkDocs: where the data is, whether drafts show."""
+    extra = dict(load_config(str(config_file)).extra)
+    extra["scoreboard"] = {**(extra.get("scoreboard") or {}), "root": str(root.resolve()), "drafts": drafts}
+    return {"extra": extra}
+
+
+def build_site(config_file: Path, root: Path, site_dir: Path, drafts: bool,
+               prepared: pipeline.Prepared) -> None:
+    """Build into a temporary sibling of ``site_dir`` and swap it in; raise on failure."""
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    try:
+        # Anything in MkDocs that asks for "now" gets the commit's time: reproducible output.
+        os.environ["SOURCE_DATE_EPOCH"] = saved_epoch or _commit_epoch(prepared)
+        config = load_config(str(config_file), site_dir=str(staging), strict=True,
+                             **mkdocs_overrides(config_file, root, drafts))
+        pipeline.hand_over(prepared)  # the hooks reuse this check instead of parsing again
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        mkdocs_build(config)
+        write_checksums(staging)
+        _swap(staging, site_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        pipeline.hand_over(None)
+        if saved_epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _commit_epoch(prepared: pipeline.Prepared) -> str:
+    return prepared.site.stamp.epoch or "0"
+
+
+def _swap(staging: Path, site_dir: Path) -> None:
+    old = None
+    if site_dir.exists():
+        old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
+        site_dir.rename(old)
+    staging.chmod(0o755)  # mkdtemp made it private; a published site is world-readable
+    staging.rename(site_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def site_files(site_dir: Path) -> list[Path]:
+    return sorted((p for p in site_dir.rglob("*") if p.is_file() and p.name != CHECKSUMS),
+                  key=lambda p: p.relative_to(site_dir).as_posix())
+
+
+def write_checksums(site_dir: Path) -> None:
+    lines = []
+    for path in site_files(site_dir):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        lines.append(f"{digest}  {path.relative_to(site_dir).as_posix()}\n")
+    (site_dir / CHECKSUMS).write_text("".join(lines), encoding="utf-8")
+
+
+__all__ = ["build_site", "write_checksums", "MkDocsException", "stamp_for"]
+
+
+def archive_name(site: Any) -> str:
+    """scoreboard-2011-2015-abc1234: the year range and the commit, as the issue asks."""
+    years = site.years
+    span = f"{years[0]}-{years[-1]}" if len(years) > 1 else (f"{years[0]}" if years else "none")
+    commit = site.stamp.short or "nogit"
+    return f"scoreboard-{span}-{commit}{'-dirty' if site.stamp.dirty else ''}"
+
+
+def write_zip(site_dir: Path, dist_dir: Path, site: Any) -> Path:
+    """One archive that works unzipped anywhere from file://; byte-stable for one commit."""
+    import time
+    import zipfile
+
+    name = archive_name(site)
+    dist_dir.mkdir(parents=True, exist_ok=True)
+    target = dist_dir / f"{name}.zip"
+    epoch = max(int(site.stamp.epoch or 0), 315532800)  # zip dates start in 1980
+    stamp = time.gmtime(epoch)[:6]
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{name}/{path.relative_to(site_dir).as_posix()}", date_time=stamp)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    return target
