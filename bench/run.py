@@ -64,6 +64,7 @@ class Run:
     rc: int
     log: Path
     tree_kb: int = 0     # peak of the summed PSS of all its processes (sampled), 0 if unknown
+    cpu: float = 0.0     # user + system CPU seconds of the command and the processes it waited for
 
 
 def _children(pid: int) -> list[int]:
@@ -158,7 +159,7 @@ def run_measured(cmd: list[str], cwd: Path, log: Path) -> Run:
                 rc = int(line.rsplit(" ", 1)[1])
             elif line.startswith("Command terminated by signal"):
                 rc = -int(line.rsplit(" ", 1)[1])
-    return Run(rc == 0, wall, maxrss, rc, log, sampler.peak_kb)
+    return Run(rc == 0, wall, maxrss, rc, log, sampler.peak_kb, ru.ru_utime + ru.ru_stime)
 
 
 def tail(path: Path, n: int = 15) -> str:
@@ -229,6 +230,10 @@ class Row:
         ok = self.ok_runs
         return statistics.median(r.maxrss_kb for r in ok) / 1024 if ok else None
 
+    def cpu(self) -> float | None:
+        ok = self.ok_runs
+        return statistics.median(r.cpu for r in ok) if ok else None
+
     def tree_mb(self) -> float | None:
         ok = [r for r in self.ok_runs if r.tree_kb]
         return statistics.median(r.tree_kb for r in ok) / 1024 if ok else None
@@ -244,11 +249,20 @@ def parse_size(s: str) -> tuple[str, int, int]:
 
 # ---------------------------------------------------------------- the benchmark
 
+def _load() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "?"
+
+
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def bench_ours(label: str, ds: gen_data.Dataset, work: Path, args) -> list[Row]:
+def bench_ours(label: str, ds: gen_data.Dataset, work: Path, args, after_each=None) -> list[Row]:
+    """check, full build, one-file rebuild, --repeat times; after_each(i) runs after each round
+    (the Hugo build, so that both builds see the same machine load)."""
     data = ds.root
     site = work / "site"
     logs = work / "logs"
@@ -277,6 +291,8 @@ def bench_ours(label: str, ds: gen_data.Dataset, work: Path, args) -> list[Row]:
         _report(label, f"rebuild after editing {edited.relative_to(data)}", i, r)
         if r.ok:
             rows["rebuild (1 file edited)"].stats = site_stats(site)
+        if after_each:
+            after_each(i)
     return list(rows.values())
 
 
@@ -289,24 +305,21 @@ def write_hugo_source(label: str, ds: gen_data.Dataset, work: Path) -> Path:
     return src
 
 
-def bench_hugo(label: str, src: Path, work: Path, args, hugo: str) -> Row:
+def hugo_once(label: str, src: Path, work: Path, hugo: str, row: Row, i: int) -> None:
     dest = work / "hugo-public"
-    row = Row(label, "hugo build (same scorecards)")
-    for i in range(args.repeat):
-        if dest.exists():
-            shutil.rmtree(dest)
-        r = run_measured([hugo, "--quiet", "--source", str(src), "--destination", str(dest)],
-                         src, work / "logs" / f"hugo-{i}.log")
-        row.runs.append(r)
-        _report(label, "hugo build", i, r)
-        if r.ok:
-            row.stats = site_stats(dest)
-    return row
+    if dest.exists():
+        shutil.rmtree(dest)
+    r = run_measured([hugo, "--quiet", "--source", str(src), "--destination", str(dest)],
+                     src, work / "logs" / f"hugo-{i}.log")
+    row.runs.append(r)
+    _report(label, "hugo build", i, r)
+    if r.ok:
+        row.stats = site_stats(dest)
 
 
 def _report(label: str, what: str, i: int, r: Run) -> None:
     if r.ok:
-        log(f"[{label}] {what} #{i + 1}: {r.wall:.2f} s, {r.maxrss_kb / 1024:.0f} MB (all processes {r.tree_kb / 1024:.0f} MB)")
+        log(f"[{label}] {what} #{i + 1}: {r.wall:.2f} s (CPU {r.cpu:.2f} s), {r.maxrss_kb / 1024:.0f} MB (all processes {r.tree_kb / 1024:.0f} MB)")
     else:
         log(f"[{label}] {what} #{i + 1}: FAILED (exit {r.rc}, {r.wall:.2f} s); log {r.log}\n{tail(r.log)}")
 
@@ -317,7 +330,7 @@ def fmt_row(row: Row) -> str:
     wall, mb, tree, st = row.wall(), row.peak_mb(), row.tree_mb(), row.stats
     nruns, nok = len(row.runs), len(row.ok_runs)
     if wall is None:
-        cells = ["FAILED", "—", "—", "—", "—", "—"]
+        cells = ["FAILED", "—", "—", "—", "—", "—", "—"]
     else:
         wall_s = f"{wall:.2f}" + ("" if nok == nruns else f" ({nruns - nok}/{nruns} failed)")
         if st and st.pages and row.command != "check":
@@ -326,7 +339,7 @@ def fmt_row(row: Row) -> str:
             kb = f"{st.card_avg / 1024:.1f} / {st.card_max / 1024:.1f}" if st.cards else "—"
         else:
             pages, pps, kb = "—", "—", "—"
-        cells = [wall_s, f"{mb:.0f}", f"{tree:.0f}" if tree else "—", pages, pps, kb]
+        cells = [wall_s, f"{row.cpu():.2f}", f"{mb:.0f}", f"{tree:.0f}" if tree else "—", pages, pps, kb]
     return f"| {row.size} | {row.command} | " + " | ".join(cells) + " |"
 
 
@@ -334,8 +347,11 @@ def print_table(rows: list[Row], ratio_lines: list[str], meta: dict) -> None:
     print()
     print(f"## Benchmark ({meta['date']}, {meta['machine']}, median of {meta['repeat']} runs)")
     print()
-    print("| size | command | wall s | peak MB | all procs MB | pages | pages/s | KB per scorecard (avg / max) |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(f"Load average (1 min) at start {meta['load_start']}, at end {meta['load_end']}: "
+          f"anything else running on the machine shows in the wall times.")
+    print()
+    print("| size | command | wall s | CPU s | peak MB | all procs MB | pages | pages/s | KB per scorecard (avg / max) |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         print(fmt_row(r))
     print()
@@ -391,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"work dir: {top}; measuring peak memory with "
         f"{'GNU time -v' if GNU_TIME else 'os.wait4 ru_maxrss'}")
 
+    load_start = _load()
     rows: list[Row] = []
     ratio_lines: list[str] = []
     raw = {"sizes": []}
@@ -408,12 +425,16 @@ def main(argv: list[str] | None = None) -> int:
                     log(f"[{label}] hugo comparison needs a one-year size; skipped")
                 else:
                     hugo_src = write_hugo_source(label, ds, work)
-            ours = bench_ours(label, ds, work, args)
+            hrow = Row(label, "hugo build (same scorecards)")
+            after = None
+            if hugo_src:
+                def after(i, label=label, src=hugo_src, work=work, row=hrow):
+                    hugo_once(label, src, work, hugo, row, i)
+            ours = bench_ours(label, ds, work, args, after)
             rows.extend(ours)
             entry = {"size": label, "counties": n, "years": years, "score_files": ds.files,
                      "input_bytes": ds.bytes, "rows": []}
             if hugo_src:
-                hrow = bench_hugo(label, hugo_src, work, args, hugo)
                 rows.append(hrow)
                 ours_full = ours[1].wall()
                 hugo_full = hrow.wall()
@@ -432,9 +453,10 @@ def main(argv: list[str] | None = None) -> int:
                 entry["rows"].append({
                     "command": r.command,
                     "runs": [{"ok": x.ok, "rc": x.rc, "wall_s": round(x.wall, 4),
+                              "cpu_s": round(x.cpu, 4),
                               "maxrss_kb": x.maxrss_kb, "all_procs_pss_kb": x.tree_kb}
                              for x in r.runs],
-                    "median_wall_s": r.wall(), "median_peak_mb": r.peak_mb(),
+                    "median_wall_s": r.wall(), "median_cpu_s": r.cpu(), "median_peak_mb": r.peak_mb(),
                     "median_all_procs_mb": r.tree_mb(),
                     "pages": r.stats.pages if r.stats else None,
                     "scorecards": r.stats.cards if r.stats else None,
@@ -456,6 +478,7 @@ def main(argv: list[str] | None = None) -> int:
 
     meta = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
+        "load_start": load_start, "load_end": _load(),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "repeat": args.repeat,
     }

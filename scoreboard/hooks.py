@@ -95,6 +95,13 @@ def on_page_context(context: dict, page, config: MkDocsConfig, nav) -> dict:
     return context
 
 
+def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
+    """404.html is served from any depth, so MkDocs gives it a root-absolute base: "/" would
+    make our "{{ base_url }}/x.html" links protocol-relative ("//x.html")."""
+    context["base_url"] = context.get("base_url", "").rstrip("/")
+    return context
+
+
 def _write(site_dir: Path, path: str, text: str) -> None:
     target = site_dir / path
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -77,11 +77,11 @@ def share(points: Decimal | None, maximum: Decimal) -> int:
     return int((points * 100 / maximum).to_integral_value())
 
 
-def bar(points: Decimal | None, maximum: Decimal) -> str:
-    """Bar length in the chart's coordinates, exact to 0.1 so the output is byte-stable."""
+def bar(points: Decimal | None, maximum: Decimal, offset: int = 0) -> str:
+    """A length (or, with ``offset``, a position) in the chart's coordinates, exact to 0.1."""
     if points is None or not maximum:
-        return "0"
-    return fmt((points * CHART_WIDTH / maximum).quantize(Decimal("0.1")))
+        return str(offset)
+    return fmt((offset + points * CHART_WIDTH / maximum).quantize(Decimal("0.1")))
 
 
 def configure(env: jinja2.Environment) -> jinja2.Environment:

@@ -13,8 +13,9 @@ import re
 from typing import Iterable
 
 from .render import YearView, county_path, department_path
+from .values import fmt
 
-COUNTY, ITEM, NOTE, DEPARTMENT, PAGE = "县市区", "考核条目", "扣分说明", "考核部门", "说明页面"
+COUNTY, CATEGORY, ITEM, NOTE, DEPARTMENT, PAGE = "县市区", "考核类别", "考核条目", "扣分说明", "考核部门", "说明页面"
 _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
@@ -32,10 +33,14 @@ def entries(views: dict[int, YearView], pages: Iterable[tuple[str, str, str]]) -
             score = s.score
             found.append([COUNTY, f"{score.name} · {year}年度第{s.rank}名", county_path(year, score.slug),
                           f"{score.name} {score.slug}"])
-        for item in view.rules.items.values():
-            parts = " ".join(p.text for p in item.parts)
-            found.append([ITEM, f"{year}年度 第{item.id}条（{item.max.normalize():f}分）", f"{year}/criteria.html#item-{item.id}",
-                          f"{item.text} {parts} {' '.join(item.departments)}"])
+        found.append([PAGE, f"{view.rules.title}", f"{year}/criteria.html", view.rules.intro])
+        for category in view.rules.categories:
+            found.append([CATEGORY, f"{year}年度 {category.numeral}、{category.name}", f"{year}/criteria.html#{category.id}",
+                          " ".join(i.text for i in category.items)])
+            for item in category.items:
+                # The category's name goes with each item, so "扶贫" finds the items of 扶贫帮困.
+                found.append([ITEM, f"{year}年度 第{item.id}条（{fmt(item.max)}分）· {category.name}",
+                              f"{year}/criteria.html#item-{item.id}", f"{item.text} {' '.join(item.departments)}"])
         for department in view.rules.departments:
             found.append([DEPARTMENT, f"{department.name} · {year}年度", department_path(year, department),
                           " ".join((department.name, *department.aliases))])

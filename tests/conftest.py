@@ -67,3 +67,29 @@ class ProjectDir:
 @pytest.fixture
 def project(tmp_path: Path) -> ProjectDir:
     return ProjectDir(tmp_path / "project")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from the current output (review the diff before committing)")
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project built once: tests/fixtures/site with the real 2011 rules."""
+    from sitebuild import build, fixture_project
+    root = fixture_project(tmp_path_factory.mktemp("fixture-project"))
+    site = root / "site"
+    code, output = build(root, site)
+    assert code == 0, output
+    return site
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own sample data, built as the README's first command builds it."""
+    from sitebuild import build
+    site = tmp_path_factory.mktemp("sample") / "site"
+    code, output = build(REPO, site)
+    assert code == 0, output
+    return site

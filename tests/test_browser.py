@@ -1,0 +1,140 @@
+"""What a person sees and clicks, in real Chromium (Debian's), opening the site from file://."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import quote
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    # In CI .ci/run installs chromium, so a missing browser there is a failure, not a skip.
+    if os.environ.get("CI"):
+        raise RuntimeError("browser tests need Debian's chromium: apt-get install -y chromium")
+    pytest.skip("chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+FLAGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A page that records console errors and every request it makes."""
+
+    def __init__(self, browser: Browser, site: Path, width: int = 1280, javascript: bool = True) -> None:
+        self.site = site
+        self.context = browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=javascript)
+        self.page: Page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+
+    def open(self, path: str) -> Page:
+        path, _, query = path.partition("?")
+        self.page.goto((self.site / path).as_uri() + (f"?q={quote(query[2:])}" if query else ""))
+        return self.page
+
+    def close(self) -> None:
+        self.context.close()
+        assert self.errors == []
+        root = self.site.resolve().as_uri()
+        outside = [u for u in self.requests if not u.startswith(root + "/")]
+        assert outside == [], outside
+
+
+@pytest.fixture
+def visit(browser: Browser, sample_site: Path) -> Iterator[Visit]:
+    v = Visit(browser, sample_site)
+    yield v
+    v.close()
+
+
+def test_first_ranking_row(visit: Visit) -> None:
+    page = visit.open("2011/index.html")
+    first = page.locator("table.ranking tbody tr").first
+    cells = [c.strip() for c in first.locator("td, th").all_inner_texts()]
+    assert cells[0] == "1" and cells[1] == "芷澜县" and cells[-1] == "111"
+    third, fourth = (page.locator("table.ranking tbody tr").nth(i).locator("td").first.inner_text() for i in (2, 3))
+    assert third == fourth == "3"
+
+
+def test_search_chinese_and_follow_a_result(visit: Visit) -> None:
+    page = visit.open("index.html")
+    page.fill(".search-form input[name=q]", "扶贫")
+    page.press(".search-form input[name=q]", "Enter")
+    page.wait_for_selector("#search-results li")
+    assert "找到" in page.inner_text("#search-status")
+    page.locator("#search-results li", has_text="考核条目").first.locator("a").click()
+    page.wait_for_load_state()
+    assert "/2011/criteria.html#item-" in page.url
+    anchor = page.url.split("#")[1]
+    assert page.locator(f"#fupin-bangkun [id='{anchor}']").is_visible()  # an item of 扶贫帮困
+
+
+def test_search_a_county_name_and_one_character(visit: Visit) -> None:
+    page = visit.open("search.html?q=鹭屿")
+    page.wait_for_selector("#search-results li")
+    page.locator("#search-results li a").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/2011/county/luyu-xian.html")
+    assert page.locator("h1").inner_text().startswith("鹭屿县")
+    page = visit.open("search.html?q=榆")
+    page.wait_for_selector("#search-results li")
+    assert "榆湾市" in page.inner_text("#search-results")
+
+
+def test_search_finds_notes_and_lands_on_the_unit(visit: Visit) -> None:
+    page = visit.open("search.html?q=职代会建制率")
+    page.wait_for_selector("#search-results li")
+    link = page.locator("#search-results li", has_text="扣分说明").first.locator("a")
+    link.click()
+    page.wait_for_load_state()
+    assert "#u-" in page.url and "/county/" in page.url
+
+
+@pytest.mark.parametrize("path", ["index.html", "2011/index.html", "2011/county/qihe-qu.html", "2011/criteria.html",
+                                  "2011/matrix.html", "2011/categories.html", "search.html?q=县"])
+def test_phone_width_has_no_page_scroll(browser: Browser, sample_site: Path, path: str) -> None:
+    v = Visit(browser, sample_site, width=360)
+    page = v.open(path)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{path} is {width}px wide at a 360px viewport"
+    v.close()
+
+
+def test_sorting_by_a_column(visit: Visit) -> None:
+    page = visit.open("2011/index.html")
+    page.locator("table.ranking thead th", has_text="总分").locator("button").click()
+    totals = page.locator("table.ranking tbody tr td.total").all_inner_texts()
+    assert [float(t) for t in totals] == sorted(float(t) for t in totals)
+
+
+def test_scorecard_reads_without_javascript(browser: Browser, sample_site: Path) -> None:
+    v = Visit(browser, sample_site, javascript=False)
+    page = v.open("2011/county/yuwan-shi.html")
+    assert page.locator("dd.big").first.inner_text() == "104"
+    assert page.locator("tr#u-8\\.1 td").nth(1).inner_text() != ""
+    assert page.locator("svg[role=img]").count() == 1
+    v.close()
+
+
+def test_print_hides_navigation(visit: Visit) -> None:
+    page = visit.open("2011/county/zhilan-xian.html")
+    page.emulate_media(media="print")
+    assert page.locator("nav.sections").is_hidden()
+    assert page.locator(".search-form").is_hidden()
+    assert page.locator("table.units").first.is_visible()

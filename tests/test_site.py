@@ -1,0 +1,163 @@
+"""What the site shows: golden pages, data held against pages, exports equal to pages, safety."""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, RULES_2011
+from htmltables import rows_by_id, table_rows
+from sitebuild import build, fixture_project
+
+GOLDEN = REPO / "tests" / "golden"
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("page, golden", [("2011/index.html", "ranking.html"),
+                                           ("2011/county/dongying-qu.html", "scorecard.html")])
+def test_golden_pages(fixture_site: Path, page: str, golden: str, request: pytest.FixtureRequest) -> None:
+    actual = read(fixture_site, page)
+    target = GOLDEN / golden
+    if request.config.getoption("--update-golden"):
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(actual, encoding="utf-8")
+    assert actual == target.read_text(encoding="utf-8"), f"{page} differs from {target}; run pytest --update-golden"
+
+
+def test_ranking_rows_with_shared_ranks(fixture_site: Path) -> None:
+    rows = [cells for _, cells in table_rows(read(fixture_site, "2011/index.html"))][1:]
+    assert [(r[0], r[1], r[-1]) for r in rows] == [("1", "东滢区", "105"), ("2", "北杉县", "102"), ("2", "南溪市", "102")]
+
+
+def test_every_criterion_is_on_the_criteria_page(sample_site: Path) -> None:
+    page = read(sample_site, "2011/criteria.html")
+    assert html.escape(RULES_2011.intro, quote=False) in page
+    for item in RULES_2011.items.values():
+        assert f'id="item-{item.id}"' in page
+        assert html.escape(item.text, quote=False) in page, item.id
+        for department in item.departments:
+            assert department in page
+
+
+@pytest.mark.parametrize("site_name", ["sample_site", "fixture_site"])
+def test_exports_equal_the_pages(site_name: str, request: pytest.FixtureRequest) -> None:
+    site: Path = request.getfixturevalue(site_name)
+    results = json.loads(read(site, "2011/results.json"))
+    ranking = {cells[1].replace(" 暂定", ""): cells for _, cells in table_rows(read(site, "2011/index.html"))[1:]}
+    with io.StringIO(read(site, "2011/results.csv").lstrip("\ufeff")) as text:
+        csv_rows = {row["标识"]: row for row in csv.DictReader(text)}
+    assert read(site, "2011/results.csv").startswith("\ufeff名次,标识,县市区")
+    assert len(results["counties"]) == len(ranking) == len(csv_rows)
+    for county in results["counties"]:
+        row = ranking[county["name"]]
+        assert [row[0], row[-3], row[-2], row[-1]] == [str(county["rank"]), str(county["base"]),
+                                                      str(county["bonus"]), str(county["total"])]
+        card = read(site, f"2011/county/{county['slug']}.html")
+        assert f'<dd class="big">{county["total"]}</dd>' in card
+        units = rows_by_id(card)
+        for unit_id, points in county["units"].items():
+            assert units[f"u-{unit_id}"][2] == ("待评" if points is None else str(points)), (county["slug"], unit_id)
+            assert units[f"u-{unit_id}"][4] == county["notes"].get(unit_id, "")
+        exported = csv_rows[county["slug"]]
+        assert (exported["名次"], exported["总分"], exported["县市区"]) == (str(county["rank"]), str(county["total"]), county["name"])
+        for item_id, points in county["items"].items():
+            assert exported[f"第{item_id}条"] == str(points)
+
+
+def test_every_county_has_a_page_and_a_row(sample_site: Path) -> None:
+    results = json.loads(read(sample_site, "2011/results.json"))
+    registry = (REPO / "scores" / "counties.yaml").read_text(encoding="utf-8")
+    slugs = re.findall(r"slug: (\S+)", registry)
+    published = {c["slug"] for c in results["counties"]}
+    assert published == set(slugs) - {"weizhu-qu"}  # the one draft is not published
+    for slug in published:
+        assert (sample_site / "2011" / "county" / f"{slug}.html").exists()
+    assert not (sample_site / "2011" / "county" / "weizhu-qu.html").exists()
+
+
+def test_notes_are_text_never_html(fixture_site: Path) -> None:
+    card = read(fixture_site, "2011/county/dongying-qu.html")
+    assert "培训人数不足：&lt;script&gt;alert(1)&lt;/script&gt;" in card
+    assert "&lt;a href=&#34;javascript:alert(1)&#34;&gt;说明&lt;/a&gt; 与 [链接](javascript:alert(2))" in card
+    for path in fixture_site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and 'href="javascript:' not in text, path
+    index = read(fixture_site, "assets/search-index.js")
+    assert "<\\/script>" in index and "</script>" not in index
+
+
+def test_nothing_outside_the_site_is_referenced(sample_site: Path) -> None:
+    allowed = {"http://www.w3.org/2000/svg"}
+    for path in sample_site.rglob("*"):
+        if path.suffix in (".html", ".css", ".js"):
+            found = set(re.findall(r"(?:https?:)?//[a-zA-Z0-9.-]+\.[a-z]{2,}[^\s\"'<>)]*", path.read_text(encoding="utf-8")))
+            assert found <= allowed, (path, found - allowed)
+
+
+def test_demo_banner_and_stamp(sample_site: Path, fixture_site: Path) -> None:
+    for site in (sample_site, fixture_site):
+        for page in ("index.html", "2011/index.html", "2011/county/" + next((site / "2011" / "county").iterdir()).name):
+            assert "示例数据" in read(site, page)
+    assert "数据版本：无版本记录" in read(fixture_site, "2011/index.html")
+    assert re.search(r"数据版本 <code>[0-9a-f]{7}</code>（\d{4}-\d\d-\d\d）", read(sample_site, "2011/index.html"))
+
+
+def test_scorecards_stay_small(sample_site: Path) -> None:
+    sizes = [p.stat().st_size for p in (sample_site / "2011" / "county").glob("*.html")]
+    assert max(sizes) <= 25 * 1024
+
+
+def test_home_page_shows_the_latest_ranking(sample_site: Path) -> None:
+    home = read(sample_site, "index.html")
+    assert "2011年度总排名" in home and 'href="./2011/county/zhilan-xian.html"' in home
+    assert 'href="2011/criteria.html"' in home  # a Markdown link to a generated page resolved
+
+
+def test_drafts_only_on_request(tmp_path: Path) -> None:
+    root = fixture_project(tmp_path / "p")
+    code, output = build(root, tmp_path / "site", "--drafts")
+    assert code == 0, output
+    ranking = read(tmp_path / "site", "2011/index.html")
+    assert "西麓县</a> <span class=\"tag\">暂定</span>" in ranking
+    card = read(tmp_path / "site", "2011/county/xilu-xian.html")
+    assert "9 个评分项待评" in card and rows_by_id(card)["u-9"][2] == "待评"
+
+
+def test_a_failed_check_leaves_the_old_site(tmp_path: Path) -> None:
+    root = fixture_project(tmp_path / "p")
+    site = tmp_path / "site"
+    assert build(root, site)[0] == 0
+    before = read(site, "2011/index.html")
+    bad = root / "scores" / "2011" / "nanxi-shi.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("  1.1: 3\n", "  1.1: 3分\n"), encoding="utf-8")
+    code, output = build(root, site)
+    assert code == 1
+    assert "scores/2011/nanxi-shi.yaml:5:8: error E204" in output and "有错误，未构建网站。" in output
+    assert read(site, "2011/index.html") == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_same_input_same_bytes(tmp_path: Path, fixture_site: Path) -> None:
+    root = fixture_project(tmp_path / "p")
+    assert build(root, tmp_path / "again")[0] == 0
+    assert read(tmp_path / "again", "SHA256SUMS") == read(fixture_site, "SHA256SUMS")
+    listed = [line.split("  ", 1)[1] for line in read(fixture_site, "SHA256SUMS").splitlines()]
+    assert listed == sorted(listed) and "2011/results.json" in listed
+
+
+def test_mkdocs_build_strict_is_clean(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(REPO / "mkdocs.yml"),
+                           "-d", str(tmp_path / "site")], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert "WARNING" not in done.stderr
+    assert (tmp_path / "site" / "2011" / "criteria.html").exists()
