@@ -124,11 +124,7 @@ class YearView:
 
 
 def _item_points(score, item_id: str) -> Decimal:
-    for category in score.categories:
-        for item in category.items:
-            if item.item.id == item_id:
-                return item.points
-    raise KeyError(item_id)
+    return score.item_results[item_id].points
 
 
 class Renderer:
@@ -158,7 +154,7 @@ class Renderer:
         for department in view.rules.departments:
             path = department_path(year, department)
             items = view.rules.items_of_department(department.name)
-            rows = [(s, [s.score.item_results()[i.id] for i in items]) for s in view.results.standings]
+            rows = [(s, [s.score.item_results[i.id] for i in items]) for s in view.results.standings]
             yield path, self.render("department.html", path, section="departments", department=department,
                                     items=items, rows=rows, **common)
         yield f"{year}/results.json", results_json(view.results)

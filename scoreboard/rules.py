@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
 
@@ -40,8 +41,9 @@ class Item:
     parts: tuple[Unit, ...]
     is_bonus: bool
 
-    @property
+    @cached_property
     def units(self) -> tuple[Unit, ...]:
+        """The parts, or the item itself as its one unit (made once, so it is the same object)."""
         if self.parts:
             return self.parts
         return (Unit(self.id, self.text, self.max, self.id, self.category_id, self.is_bonus),)

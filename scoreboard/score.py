@@ -9,8 +9,9 @@ provisional. Ranks are standard competition ranks (1, 2, 2, 4).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from .rules import Category, Item, Rules, Unit
 from .validate import ScoreSheet
@@ -18,8 +19,9 @@ from .validate import ScoreSheet
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True)
-class UnitResult:
+class UnitResult(NamedTuple):
+    """A tuple, not a dataclass: there are 50 per county and tuples are cheapest to make."""
+
     unit: Unit
     points: Decimal | None  # None: pending (a draft has not scored it yet)
     note: str
@@ -39,11 +41,11 @@ class ItemResult:
     item: Item
     units: tuple[UnitResult, ...]
 
-    @property
+    @cached_property
     def points(self) -> Decimal:
         return sum((u.points or ZERO for u in self.units), ZERO)
 
-    @property
+    @cached_property
     def pending(self) -> bool:
         return any(u.pending for u in self.units)
 
@@ -53,11 +55,11 @@ class CategoryResult:
     category: Category
     items: tuple[ItemResult, ...]
 
-    @property
+    @cached_property
     def raw_points(self) -> Decimal:
         return sum((i.points for i in self.items), ZERO)
 
-    @property
+    @cached_property
     def points(self) -> Decimal:
         """Capped at the category's maximum: only bonus categories can exceed it."""
         return min(self.raw_points, self.category.max)
@@ -70,29 +72,34 @@ class CountyScore:
     status: str
     categories: tuple[CategoryResult, ...]
 
-    @property
+    @cached_property
     def base(self) -> Decimal:
         return sum((c.points for c in self.categories if not c.category.is_bonus), ZERO)
 
-    @property
+    @cached_property
     def bonus(self) -> Decimal:
         return sum((c.points for c in self.categories if c.category.is_bonus), ZERO)
 
-    @property
+    @cached_property
     def total(self) -> Decimal:
         return self.base + self.bonus
 
-    @property
+    @cached_property
     def provisional(self) -> bool:
         return any(i.pending for c in self.categories for i in c.items)
 
-    @property
+    @cached_property
     def pending_units(self) -> tuple[str, ...]:
         return tuple(u.unit.id for c in self.categories for i in c.items for u in i.units if u.pending)
 
     def category(self, category_id: str) -> CategoryResult:
-        return next(c for c in self.categories if c.category.id == category_id)
+        return self._categories_by_id[category_id]
 
+    @cached_property
+    def _categories_by_id(self) -> dict[str, CategoryResult]:
+        return {c.category.id: c for c in self.categories}
+
+    @cached_property
     def item_results(self) -> dict[str, ItemResult]:
         return {i.item.id: i for c in self.categories for i in c.items}
 
