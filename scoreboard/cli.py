@@ -49,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--zip", action="store_true", help="另外生成可离线浏览的压缩包（在 dist/ 下）")
     build.add_argument("--format", choices=sorted(PRINTERS), default=None, help="检查结果的输出格式")
 
+    diff = commands.add_parser("diff", help="比较两个版本的结果：总分、名次、各评分项的变化")
+    diff.add_argument("base", nargs="?", help="比较的基准版本，默认为与主分支的合并基点")
+    diff.add_argument("head", nargs="?", help="比较的版本，默认为当前工作区")
+    diff.add_argument("--format", choices=("text", "markdown"), default="text")
+
     serve = commands.add_parser("serve", help="本地预览，修改 rules/ scores/ content/ theme/ 后自动重建")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
     serve.add_argument("--drafts", action="store_true", help="同时显示草稿（标为暂定）")
@@ -172,4 +177,21 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "rank": cmd_rank, "build": cmd_build, "serve": cmd_serve}
+def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
+    from .diff import as_markdown, as_text, default_base, diff_revisions
+
+    base = args.base or default_base(args.root)
+    if base is None:
+        raise UsageError("找不到比较基准：这里不是 git 仓库，或没有 main/master 分支；请指定 BASE")
+    diff, head_project, problem = diff_revisions(args.root, base, args.head)
+    if diff is None:
+        if head_project is not None:
+            PRINTERS["text"](head_project.problems, out, head_project.files_checked)
+            out.write(f"{problem}，无法比较结果。\n")
+            return EXIT_PROBLEMS
+        raise UsageError(problem)
+    out.write(as_markdown(diff) if args.format == "markdown" else as_text(diff))
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "rank": cmd_rank, "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff}

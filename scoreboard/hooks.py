@@ -64,7 +64,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     sitemap = files.get_file_from_path("sitemap.xml")  # MkDocs' template, no longer rendered
     if sitemap is not None:
         files.remove(sitemap)
-    for path in [*page_paths(prepared.views), "search.html", SEARCH_INDEX]:
+    released = [f"{year}/published/results.{ext}" for year in prepared.released or {} for ext in ("json", "csv")]
+    for path in [*page_paths(prepared.views), *released, "search.html", SEARCH_INDEX]:
         files.append(File(path, config.site_dir, config.site_dir, use_directory_urls=False))
     return files
 
@@ -74,12 +75,16 @@ def on_env(env, config: MkDocsConfig, files: Files):
     prepared: Prepared = _state["prepared"]
     renderer = Renderer(env, prepared.site)
     env.globals["site"] = prepared.site
+    env.globals["history"] = prepared.history
     site_dir = Path(config.site_dir)
     written = 0
     for year, view in prepared.views.items():
-        for path, text in renderer.year_pages(view, _state.get("history")):
+        for path, text in renderer.year_pages(view, prepared.history):
             _write(site_dir, path, text)
             written += 1
+    for results in (prepared.released or {}).values():
+        for path, text in renderer.release_downloads(results):
+            _write(site_dir, path, text)
     _write(site_dir, "search.html", renderer.render("search.html", "search.html", section="search"))
     pages = [(f.page.title or "", f.url, f.page.content or "") for f in files.documentation_pages() if f.page]
     _write(site_dir, SEARCH_INDEX, index_script(entries(prepared.views, pages)))

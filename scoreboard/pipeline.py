@@ -8,10 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import tempfile
+
+from .history import History, checkout_data, load_history
 from .problems import Problem
 from .project import Project, check_project
 from .render import Site, Stamp, YearView
-from .score import score_year
+from .score import YearResults, score_year
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,8 @@ class Prepared:
     project: Project
     site: Site
     views: dict[int, YearView]
+    history: History | None = None
+    released: dict[int, YearResults] | None = None  # each released year's results as of its tag
 
     @property
     def problems(self) -> list[Problem]:
@@ -51,7 +56,7 @@ def take_over(root: Path, drafts: bool) -> Prepared | None:
 
 
 def prepare(root: Path, site_name: str, drafts: bool = False, stamp: Stamp | None = None,
-            repo_url: str | None = None) -> Prepared:
+            repo_url: str | None = None, with_history: bool = True) -> Prepared:
     project = check_project(root)
     if project.has_errors:
         raise CheckFailed(project)
@@ -61,4 +66,21 @@ def prepare(root: Path, site_name: str, drafts: bool = False, stamp: Stamp | Non
     }
     demo = bool(project.registry and project.registry.demo)
     site = Site(site_name, tuple(views), demo=demo, drafts=drafts, stamp=stamp or Stamp(), repo_url=repo_url)
-    return Prepared(project, site, views)
+    history = load_history(root) if with_history else None
+    released = {}
+    for year, release in (history.releases.items() if history else []):
+        results = results_at(root, release.commit, year)
+        if results is not None:
+            released[year] = results
+    return Prepared(project, site, views, history, released)
+
+
+def results_at(root: Path, commit: str, year: int, drafts: bool = False) -> YearResults | None:
+    """One year's results as they were at a commit (None if that data did not check clean)."""
+    with tempfile.TemporaryDirectory(prefix="scoreboard-at-") as folder:
+        if not checkout_data(root, commit, Path(folder)):
+            return None
+        project = check_project(Path(folder))
+        if project.has_errors or year not in project.rules:
+            return None
+        return score_year(project.rules[year], project.sheets.get(year, []), include_drafts=drafts)

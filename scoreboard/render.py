@@ -27,6 +27,7 @@ SECTIONS = (
     ("matrix", "单项对比"),
     ("downloads", "数据下载"),
     ("changes", "变更记录"),
+    ("corrections", "更正"),
 )
 CHART_WIDTH = Decimal(420)
 
@@ -145,7 +146,8 @@ class Renderer:
         yield f"{year}/index.html", self.render("ranking.html", f"{year}/index.html", section="index", **common)
         for name, template in (("categories", "categories.html"), ("criteria", "criteria.html"),
                                ("departments", "departments.html"), ("matrix", "matrix.html"),
-                               ("downloads", "downloads.html"), ("changes", "changes.html")):
+                               ("downloads", "downloads.html"), ("changes", "changes.html"),
+                               ("corrections", "corrections.html")):
             path = f"{year}/{name}.html"
             yield path, self.render(template, path, section=name, **common)
         for standing in view.results.standings:
@@ -160,6 +162,11 @@ class Renderer:
         yield f"{year}/results.json", results_json(view.results)
         yield f"{year}/results.csv", results_csv(view.results)
         yield f"{year}/rules.json", rules_json(view.rules)
+
+    def release_downloads(self, results: YearResults) -> Iterator[tuple[str, str]]:
+        """The results as officially announced, kept downloadable after corrections."""
+        yield f"{results.year}/published/results.json", results_json(results)
+        yield f"{results.year}/published/results.csv", results_csv(results)
 
 
 def county_path(year: int, slug: str) -> str:
