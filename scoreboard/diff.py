@@ -116,10 +116,13 @@ def load_side(root: Path, revision: str | None, folder: Path) -> Project | None:
 
 
 def label(root: Path, revision: str | None) -> str:
+    """How a side is named in the output: 工作区, a short hash, or a name with its short hash."""
     if revision is None:
         return "工作区"
-    short = git_text(root, "rev-parse", "--short", revision)
-    return f"{revision}（{short.strip()}）" if short and short.strip() != revision else revision
+    short = (git_text(root, "rev-parse", "--short", revision) or "").strip()
+    if not short or revision.startswith(short):
+        return short or revision
+    return f"{revision}（{short}）"
 
 
 def diff_revisions(root: Path, base: str, head: str | None) -> tuple[ResultsDiff | None, Project | None, str]:
@@ -171,7 +174,8 @@ def as_text(diff: ResultsDiff) -> str:
             event = _county_event(county)
             lines.append(f"  {county.name}（{county.slug}）{('［' + event + '］') if event else ''}："
                          f"总分 {t0} → {t1}，名次 {r0} → {r1}")
-            lines += [f"    {_unit_text(u)}" for u in county.units]
+            if not event or event.startswith("状态"):  # an added or removed file: its total says it
+                lines += [f"    {_unit_text(u)}" for u in county.units]
     if diff.departments:
         lines.append(f"\n涉及的考核部门：{'、'.join(diff.departments)}")
     return "\n".join(lines) + "\n"
@@ -188,8 +192,9 @@ def as_markdown(diff: ResultsDiff) -> str:
     lines += ["| 年度 | 县市区 | 总分 | 名次 | 变化 |", "|---|---|---|---|---|"]
     for county in diff.counties:
         (t0, r0), (t1, r1) = _place(county.before), _place(county.after)
-        changes = "<br>".join(_cell(_unit_text(u)) for u in county.units) or _cell(_county_event(county)) or "—"
         event = _county_event(county)
+        listed = county.units if not event or event.startswith("状态") else ()
+        changes = "<br>".join(_cell(_unit_text(u)) for u in listed) or _cell(event) or "—"
         name = f"{_cell(county.name)}{'（' + event + '）' if event else ''}"
         lines.append(f"| {county.year} | {name} | {t0} → {t1} | {r0} → {r1} | {changes} |")
     if diff.departments:
