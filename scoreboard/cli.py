@@ -54,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("head", nargs="?", help="比较的版本，默认为当前工作区")
     diff.add_argument("--format", choices=("text", "markdown"), default="text")
 
+    new = commands.add_parser("new", help="为一个县市区新建某年度的评分文件（并登记到 counties.yaml）")
+    new.add_argument("year", type=int)
+    new.add_argument("slug", help="县市区的固定英文标识，例如 luyu-xian")
+    new.add_argument("--name", required=True, help="县市区名称，例如 鹭屿县")
+
     serve = commands.add_parser("serve", help="本地预览，修改 rules/ scores/ content/ theme/ 后自动重建")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
     serve.add_argument("--drafts", action="store_true", help="同时显示草稿（标为暂定）")
@@ -194,4 +199,26 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "rank": cmd_rank, "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff}
+def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
+    from .project import display
+    from .rules import load_rules
+    from .scaffold import new_county
+
+    rules_path = args.root / "rules" / f"{args.year}.yaml"
+    if not rules_path.exists():
+        raise UsageError(f"没有 {args.year} 年的考核细则 rules/{args.year}.yaml")
+    rules, problems = load_rules(rules_path, display(args.root, rules_path))
+    if rules is None:
+        PRINTERS["text"](problems, out, 1)
+        return EXIT_PROBLEMS
+    try:
+        written = new_county(args.root, rules, args.slug, args.name)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    for path in written:
+        out.write(f"已写入 {display(args.root, path)}\n")
+    out.write("请逐项核对分值，扣分处写明 note；评完后把 status 改为 final。\n")
+    return EXIT_OK
+
+
+COMMANDS = {"new": cmd_new, "check": cmd_check, "rank": cmd_rank, "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff}

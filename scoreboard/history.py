@@ -329,6 +329,8 @@ def _file_notes(touch: _Touch, old: Revision, new: Revision, prefix: str) -> tup
         notes.append(f"状态：{old.status} → {new.status}")
     if not new.readable:
         notes.append("这一版本的文件无法读取（格式错误）")
+    if not notes and old.units == new.units and old.county == new.county:
+        notes.append("分数未变（只改了注释或格式）")
     return tuple(notes)
 
 

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scoreboard.history import stamp_for  # noqa: E402
 from scoreboard.pipeline import CheckFailed, Prepared, prepare, take_over  # noqa: E402
 from scoreboard.problems import print_text  # noqa: E402
+from scoreboard.publish import write_pages, write_text  # noqa: E402
 from scoreboard.render import Renderer, page_paths  # noqa: E402
 from scoreboard.search import entries, index_script  # noqa: E402
 
@@ -77,17 +78,13 @@ def on_env(env, config: MkDocsConfig, files: Files):
     env.globals["site"] = prepared.site
     env.globals["history"] = prepared.history
     site_dir = Path(config.site_dir)
-    written = 0
-    for year, view in prepared.views.items():
-        for path, text in renderer.year_pages(view, prepared.history):
-            _write(site_dir, path, text)
-            written += 1
+    written = write_pages(renderer, prepared.views, prepared.history, site_dir)
     for results in (prepared.released or {}).values():
         for path, text in renderer.release_downloads(results):
-            _write(site_dir, path, text)
-    _write(site_dir, "search.html", renderer.render("search.html", "search.html", section="search"))
+            write_text(site_dir, path, text)
+    write_text(site_dir, "search.html", renderer.render("search.html", "search.html", section="search"))
     pages = [(f.page.title or "", f.url, f.page.content or "") for f in files.documentation_pages() if f.page]
-    _write(site_dir, SEARCH_INDEX, index_script(entries(prepared.views, pages)))
+    write_text(site_dir, SEARCH_INDEX, index_script(entries(prepared.views, pages)))
     log.info(f"scoreboard: wrote {written} data pages and downloads")
     return env
 
@@ -106,8 +103,3 @@ def on_template_context(context: dict, template_name: str, config: MkDocsConfig)
     context["base_url"] = context.get("base_url", "").rstrip("/")
     return context
 
-
-def _write(site_dir: Path, path: str, text: str) -> None:
-    target = site_dir / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8", newline="")

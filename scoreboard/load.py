@@ -137,8 +137,13 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
     """Parse one YAML document into nodes, collecting every safe-subset violation."""
     builder = _TreeBuilder(path)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            builder.feed(event)
+        parser = _Loader(text)
+        try:
+            feed, check, get = builder.feed, parser.check_event, parser.get_event
+            while check():
+                feed(get())
+        finally:
+            parser.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "语法错误"
@@ -184,31 +189,32 @@ class _TreeBuilder:
         self.problems.append(error(self.path, mark.line + 1, mark.column + 1, code, message, hint))
 
     def feed(self, event: yaml.Event) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
+        # The hot path of every build: scalars first, exact type tests, no helper calls for
+        # the common case (a plain key or value in a mapping).
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                self._check_anchor_and_tag(event)
+            mark = event.start_mark
+            self._attach(Scalar(event.value, mark.line + 1, mark.column + 1, not event.style))
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None:
+                self._check_anchor_and_tag(event)
+            mark = event.start_mark
+            node = Mapping(mark.line + 1, mark.column + 1) if kind is yaml.MappingStartEvent \
+                else Sequence(mark.line + 1, mark.column + 1)
+            self._stack.append((node, None, {}))
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self._attach(self._stack.pop()[0])
+        elif kind is yaml.AliasEvent:
+            self._err(event.start_mark, "E004", f"不允许使用别名“*{event.anchor}”",
+                      "请把内容直接写出来，不要引用别处")
+            self._attach(Scalar("", event.start_mark.line + 1, event.start_mark.column + 1, False))
+        elif kind is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents == 2:
                 self._err(event.start_mark, "E007", "文件中只能有一段 YAML 内容（出现了第二个“---”）",
                           "删除“---”及其后的内容")
-            return
-        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-            return
-        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            node, _, _ = self._stack.pop()
-            self._attach(node)
-            return
-        if isinstance(event, yaml.AliasEvent):
-            self._err(event.start_mark, "E004", f"不允许使用别名“*{event.anchor}”",
-                      "请把内容直接写出来，不要引用别处")
-            self._attach(Scalar("", event.start_mark.line + 1, event.start_mark.column + 1, False))
-            return
-        self._check_anchor_and_tag(event)
-        line, column = event.start_mark.line + 1, event.start_mark.column + 1
-        if isinstance(event, yaml.ScalarEvent):
-            self._attach(Scalar(event.value, line, column, event.style is None or event.style == ""))
-        elif isinstance(event, yaml.MappingStartEvent):
-            self._stack.append((Mapping(line, column), None, {}))
-        elif isinstance(event, yaml.SequenceStartEvent):
-            self._stack.append((Sequence(line, column), None, {}))
 
     def _check_anchor_and_tag(self, event: yaml.NodeEvent) -> None:
         if event.anchor is not None:
@@ -219,22 +225,26 @@ class _TreeBuilder:
             self._err(event.start_mark, "E005", f"不允许使用标签“{shown}”", "删除以“!”开头的标签，直接写值")
 
     def _attach(self, node: Node) -> None:
-        if not self._stack:
+        stack = self._stack
+        if not stack:
             if self.root is None:
                 self.root = node
             return
-        parent, pending_key, seen = self._stack[-1]
-        if isinstance(parent, Sequence):
+        parent, pending_key, seen = stack[-1]
+        if type(parent) is Sequence:
             parent.items.append(node)
         elif pending_key is None:
-            self._stack[-1] = (parent, self._as_key(node, seen), seen)
+            stack[-1] = (parent, self._as_key(node, seen), seen)
         else:
             if pending_key.text != "\0":  # "\0" marks a key already reported as unusable
                 parent.pairs.append((pending_key, node))
-            self._stack[-1] = (parent, None, seen)
+            stack[-1] = (parent, None, seen)
 
     def _as_key(self, node: Node, seen: dict[str, int]) -> Scalar:
         """Validate a mapping key; a rejected key is replaced by a marker so its value is dropped."""
+        if type(node) is Scalar and node.text not in seen and node.text != "<<":
+            seen[node.text] = node.line
+            return node
         if not isinstance(node, Scalar):
             self.problems.append(error(self.path, node.line, node.column, "E008", "键必须是简单的文字或数字",
                                        "不要用列表或映射作键"))

@@ -113,3 +113,53 @@ def write_zip(site_dir: Path, dist_dir: Path, site: Any) -> Path:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, path.read_bytes())
     return target
+
+
+# --- writing the data pages, on every core -------------------------------------------------
+
+# Below this many pages, starting workers costs more than it saves (a city's site).
+PARALLEL_PAGES = 600
+_job: dict[str, Any] = {}
+
+
+def write_text(site_dir: Path, path: str, text: str) -> None:
+    target = site_dir / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8", newline="")
+
+
+def write_pages(renderer: Any, views: dict, history: Any, site_dir: Path, jobs: int | None = None) -> int:
+    """Render every year's pages and write them; forked workers share the computed results."""
+    from .render import tasks
+
+    work = [task for view in views.values() for task in tasks(view)]
+    _job.update(renderer=renderer, views=views, history=history, site_dir=site_dir)
+    jobs = jobs or os.cpu_count() or 1
+    try:
+        if jobs > 1 and len(work) >= PARALLEL_PAGES and "fork" in _start_methods():
+            import multiprocessing
+            # fork: the workers inherit the scored results and the templates, nothing is pickled
+            # but the small task tuples. Tasks come big-first, so the cores finish together.
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                return sum(pool.imap_unordered(_write_chunk, _chunks(work, jobs * 8)))
+        return _write_chunk(work)
+    finally:
+        _job.clear()
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+    return multiprocessing.get_all_start_methods()
+
+
+def _chunks(work: list, count: int) -> list[list]:
+    """Round-robin, so each chunk mixes big aggregate pages and small scorecards."""
+    return [work[i::count] for i in range(count) if work[i::count]]
+
+
+def _write_chunk(chunk: list) -> int:
+    renderer, views, history, site_dir = _job["renderer"], _job["views"], _job["history"], _job["site_dir"]
+    for task in chunk:
+        path, text = renderer.render_task(views[task[0]], history, task)
+        write_text(site_dir, path, text)
+    return len(chunk)

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 import jinja2
 
 from .exports import results_csv, results_json, rules_json
+from .schema import schema_text
 from .rules import Department, Item, Rules
 from .score import Standing, YearResults
 from .values import fmt
@@ -141,32 +142,63 @@ class Renderer:
 
     def year_pages(self, view: YearView, history: Any = None) -> Iterator[tuple[str, str]]:
         """Every page and download of one year."""
-        year = view.year
+        for task in tasks(view):
+            yield self.render_task(view, history, task)
+
+    def render_task(self, view: YearView, history: Any, task: "Task") -> tuple[str, str]:
+        """One page or download. Tasks are small values, so a worker process can take them."""
+        year, kind, key = task
+        path = task_path(task)
         common = {"view": view, "rules": view.rules, "year": year, "history": history}
-        yield f"{year}/index.html", self.render("ranking.html", f"{year}/index.html", section="index", **common)
-        for name, template in (("categories", "categories.html"), ("criteria", "criteria.html"),
-                               ("departments", "departments.html"), ("matrix", "matrix.html"),
-                               ("downloads", "downloads.html"), ("changes", "changes.html"),
-                               ("corrections", "corrections.html")):
-            path = f"{year}/{name}.html"
-            yield path, self.render(template, path, section=name, **common)
-        for standing in view.results.standings:
-            path = county_path(year, standing.score.slug)
-            yield path, self.render("county.html", path, section="county", standing=standing, **common)
-        for department in view.rules.departments:
-            path = department_path(year, department)
+        if kind == "section":
+            template = "ranking.html" if key == "index" else f"{key}.html"
+            return path, self.render(template, path, section=key, **common)
+        if kind == "county":
+            standing = view.results.by_slug()[key]
+            return path, self.render("county.html", path, section="county", standing=standing, **common)
+        if kind == "department":
+            department = next(d for d in view.rules.departments if d.slug == key)
             items = view.rules.items_of_department(department.name)
             rows = [(s, [s.score.item_results[i.id] for i in items]) for s in view.results.standings]
-            yield path, self.render("department.html", path, section="departments", department=department,
-                                    items=items, rows=rows, **common)
-        yield f"{year}/results.json", results_json(view.results)
-        yield f"{year}/results.csv", results_csv(view.results)
-        yield f"{year}/rules.json", rules_json(view.rules)
+            return path, self.render("department.html", path, section="departments", department=department,
+                                     items=items, rows=rows, **common)
+        if key == "results.json":
+            return path, results_json(view.results)
+        if key == "results.csv":
+            return path, results_csv(view.results)
+        if key == "schema.json":
+            return path, schema_text(view.rules)
+        return path, rules_json(view.rules)
 
     def release_downloads(self, results: YearResults) -> Iterator[tuple[str, str]]:
         """The results as officially announced, kept downloadable after corrections."""
         yield f"{results.year}/published/results.json", results_json(results)
         yield f"{results.year}/published/results.csv", results_csv(results)
+
+
+Task = tuple[int, str, str]  # (year, kind, key): kind is section, county, department or download
+
+
+def tasks(view: YearView) -> list[Task]:
+    """Every page and download of one year, the big aggregate pages first (they take longest)."""
+    year = view.year
+    return ([(year, "section", name) for name, _ in SECTIONS]
+            + [(year, "department", d.slug) for d in view.rules.departments]
+            + [(year, "download", name) for name in ("results.json", "results.csv", "rules.json", "schema.json")]
+            + [(year, "county", s.score.slug) for s in view.results.standings])
+
+
+def task_path(task: Task) -> str:
+    year, kind, key = task
+    if kind == "section":
+        return f"{year}/{key}.html"
+    if kind == "county":
+        return county_path(year, key)
+    if kind == "department":
+        return f"{year}/department/{key}.html"
+    if key == "schema.json":  # beside the others, as the score files' modeline names it
+        return f"schema/{year}.json"
+    return f"{year}/{key}"
 
 
 def county_path(year: int, slug: str) -> str:
@@ -179,11 +211,4 @@ def department_path(year: int, department: Department) -> str:
 
 def page_paths(views: dict[int, YearView]) -> list[str]:
     """Every generated path, known before rendering (so the site engine can resolve links)."""
-    paths = []
-    for year, view in views.items():
-        paths.append(f"{year}/index.html")
-        paths += [f"{year}/{name}.html" for name, _ in SECTIONS if name != "index"]
-        paths += [county_path(year, s.score.slug) for s in view.results.standings]
-        paths += [department_path(year, d) for d in view.rules.departments]
-        paths += [f"{year}/results.json", f"{year}/results.csv", f"{year}/rules.json"]
-    return paths
+    return [task_path(t) for view in views.values() for t in tasks(view)]

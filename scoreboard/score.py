@@ -125,8 +125,12 @@ class YearResults:
     def year(self) -> int:
         return self.rules.year
 
-    def by_slug(self) -> dict[str, Standing]:
+    @cached_property
+    def _by_slug(self) -> dict[str, Standing]:
         return {s.score.slug: s for s in self.standings}
+
+    def by_slug(self) -> dict[str, Standing]:
+        return self._by_slug
 
     def category_order(self, category_id: str) -> list[Standing]:
         """Standings sorted for one category's ranking (same tie order as overall)."""

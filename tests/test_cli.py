@@ -102,3 +102,17 @@ def test_runs_as_a_script_without_traceback(tmp_path) -> None:
     assert done.returncode == 1
     assert "Traceback" not in done.stderr + done.stdout
     assert "scores/2011/x-xian.yaml:1:1: error E001" in done.stdout
+
+
+def test_new_writes_a_file_that_checks_clean(project: ProjectDir) -> None:
+    project.add_county("ceshi-xian", "测试县")
+    code, text = run("--root", str(project.root), "new", "2011", "xin-xian", "--name", "新县")
+    assert code == 0
+    assert text.splitlines()[:2] == ["已写入 scores/counties.yaml", "已写入 scores/2011/xin-xian.yaml"]
+    assert run("--root", str(project.root), "check")[0] == 0
+    written = (project.root / "scores" / "2011" / "xin-xian.yaml").read_text(encoding="utf-8")
+    assert written.startswith("# yaml-language-server: $schema=../schema/2011.json\n")
+    assert "  8.1: 5      # 满分 5 分：" in written and "status: draft" in written
+    assert run("--root", str(project.root), "new", "2011", "xin-xian", "--name", "新县")[0] == 2
+    assert run("--root", str(project.root), "new", "2011", "Bad_Slug", "--name", "坏县")[0] == 2
+    assert run("--root", str(project.root), "new", "1999", "old-xian", "--name", "旧县")[0] == 2

@@ -1,0 +1,168 @@
+"""A JSON Schema for one year's score files, so an editor flags mistakes while typing.
+
+Each score file's first line is a modeline,
+``# yaml-language-server: $schema=../schema/<year>.json``, which editors with a YAML
+language server (VS Code's YAML extension and others) read: they then underline an unknown
+unit, a score above its maximum or a ``3分``, and show each unit's maximum and criterion
+text on hover. The schema is generated from ``rules/<year>.yaml`` into
+``scores/schema/<year>.json`` (``python -m scoreboard.schema``); ``build.py check`` stays
+the authority (it knows the registry, exact decimals and the score step), the schema is
+only the early warning.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from .rules import Rules, Unit
+from .validate import DRAFT, FINAL
+from .values import fmt
+
+# Draft-07: the YAML extension editors use supports it fully (its 2020-12 support varies by version).
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+SCHEMA_DIR = Path("scores") / "schema"
+
+
+def schema_path(root: Path, year: int) -> Path:
+    return root / SCHEMA_DIR / f"{year}.json"
+
+
+def modeline(year: int) -> str:
+    """The first line of every score file: where its schema is, relative to the file."""
+    return f"# yaml-language-server: $schema=../schema/{year}.json"
+
+
+def json_number(value: Decimal) -> int | float:
+    """A schema bound as a JSON number: an int when integral, else the float of its decimal text."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(fmt(value))
+
+
+def binary_exact(step: Decimal) -> bool:
+    """Whether ``multipleOf: step`` is safe: validators divide in floating point, so a step
+    such as 0.1 (not exact in binary) would wrongly reject 0.3; 0.5, 0.25 and 1 are exact."""
+    return step > 0 and Decimal(float(step)) == step
+
+
+def _unit_title(unit: Unit) -> str:
+    if unit.id == unit.item_id:
+        return f"第{unit.item_id}条"
+    return f"第{unit.item_id}条第{unit.id.split('.', 1)[1]}项"
+
+
+def _unit_description(unit: Unit) -> str:
+    bonus = "（加分项，不填按 0 分计）" if unit.is_bonus else ""
+    return f"满分 {fmt(unit.max)} 分{bonus}。{unit.text}"
+
+
+def _unit_schema(rules: Rules, unit: Unit) -> dict:
+    bounds: dict = {"type": "number", "minimum": 0, "maximum": json_number(unit.max)}
+    if rules.score_step is not None and binary_exact(rules.score_step):
+        bounds["multipleOf"] = json_number(rules.score_step)
+    description = _unit_description(unit)
+    return {
+        "title": _unit_title(unit),
+        "description": description,
+        "anyOf": [
+            {**bounds, "description": description},
+            {
+                "type": "object",
+                "description": "有扣分时写成 {score: 实得分, note: 扣分原因}",
+                "properties": {
+                    "score": {**bounds, "description": f"实得分，0 到 {fmt(unit.max)} 之间"},
+                    "note": {"type": "string", "description": "扣分或评分说明（会在网站上公布）"},
+                },
+                "required": ["score"],
+                "additionalProperties": False,
+            },
+        ],
+    }
+
+
+def json_schema(rules: Rules) -> dict:
+    """The schema of ``scores/<year>/<slug>.yaml`` for the year of ``rules``."""
+    base_units = [u.id for u in rules.units.values() if not u.is_bonus]
+    step = f"，最小单位 {fmt(rules.score_step)} 分" if rules.score_step is not None else ""
+    return {
+        "$schema": DRAFT_07,
+        "$comment": f"由 scoreboard/schema.py 根据 {rules.path} 生成，请勿手工修改；"
+                    "重新生成：python -m scoreboard.schema",
+        "title": f"{rules.title} · 评分文件",
+        "description": f"一个县市区 {rules.year} 年度的评分：county、year、status、scores 四项。"
+                       f"每个评分项的分值在 0 与该项满分之间{step}；"
+                       "status 为 final 时须列出全部基础评分项，加分项不填按 0 分计。"
+                       "最终以 python build.py check 的检查结果为准。",
+        "type": "object",
+        "properties": {
+            "county": {
+                "type": "string",
+                "minLength": 1,
+                "description": "县市区名称，须与 scores/counties.yaml 中为该文件名（slug）登记的名称一致",
+            },
+            "year": {
+                "const": rules.year,
+                "description": f"考核年度，须与文件所在文件夹一致：{rules.year}",
+            },
+            "status": {
+                "enum": [FINAL, DRAFT],
+                "description": "final：正式结果，须列出全部基础评分项；draft：草稿，未填的评分项待评，合计为暂定",
+            },
+            "scores": {
+                "type": "object",
+                "description": "评分项: 分值，每行一项。评分项是分项编号（如 1.1）或不分项的条目编号（如 5）",
+                "properties": {unit.id: _unit_schema(rules, unit) for unit in rules.units.values()},
+                "additionalProperties": False,
+            },
+        },
+        "required": ["county", "year", "status", "scores"],
+        "additionalProperties": False,
+        "if": {"properties": {"status": {"const": FINAL}}, "required": ["status"]},
+        "then": {"properties": {"scores": {"required": base_units}}},
+    }
+
+
+def schema_text(rules: Rules) -> str:
+    return json.dumps(json_schema(rules), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_schemas(root: Path, rules_by_year: dict[int, Rules]) -> list[Path]:
+    """Write ``scores/schema/<year>.json`` for every year; only files whose text changed are
+    rewritten (so a watcher on scores/ is not woken for nothing). Returns every schema path."""
+    written = []
+    for year in sorted(rules_by_year):
+        path = schema_path(root, year)
+        text = schema_text(rules_by_year[year])
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scoreboard.schema [ROOT]``: regenerate the schemas from ``ROOT/rules``."""
+    from .problems import print_text
+    from .rules import discover_years, load_rules
+
+    args = sys.argv[1:] if argv is None else argv
+    root = Path(args[0]) if args else Path(".")
+    rules_by_year: dict[int, Rules] = {}
+    problems = []
+    for year in discover_years(root / "rules"):
+        rules, found = load_rules(root / "rules" / f"{year}.yaml", f"rules/{year}.yaml")
+        problems += found
+        if rules is not None:
+            rules_by_year[year] = rules
+    if problems:
+        print_text(problems, sys.stderr, len(rules_by_year) + len(problems))
+        return 1
+    for path in write_schemas(root, rules_by_year):
+        print(path.as_posix())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

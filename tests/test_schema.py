@@ -1,0 +1,199 @@
+"""The editor's schema (scores/schema/<year>.json): it accepts every real score file, flags
+the usual mistakes, matches the rules it was made from, and every score file points to it."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import REPO, RULES_2011, score_file
+from scoreboard.load import Mapping, Node, Scalar, Sequence, load_file, parse
+from scoreboard.schema import binary_exact, json_schema, modeline, schema_path, schema_text, write_schemas
+from scoreboard.values import DECIMAL_TEXT
+
+SCORE_FILES = sorted((REPO / "scores" / "2011").glob("*.yaml"))
+EVERY_YEAR_FILES = sorted((REPO / "scores").glob("[12][0-9][0-9][0-9]/*.yaml"))
+REGENERATE = "重新生成：.venv/bin/python -m scoreboard.schema（然后提交 scores/schema/）"
+
+
+def plain(node: Node | None):
+    """A node as an editor's YAML server sees it: plain scalars that look like numbers are
+    numbers, everything else is text; keys stay strings as written."""
+    if isinstance(node, Mapping):
+        return {key.text: plain(value) for key, value in node.pairs}
+    if isinstance(node, Sequence):
+        return [plain(item) for item in node.items]
+    assert isinstance(node, Scalar)
+    if node.plain and DECIMAL_TEXT.fullmatch(node.text):
+        return int(node.text) if "." not in node.text else float(node.text)
+    return node.text
+
+
+def from_text(text: str):
+    tree, problems = parse(text, "test.yaml")
+    assert not problems, problems
+    return plain(tree)
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft7Validator:
+    schema = json_schema(RULES_2011)
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema)
+
+
+def errors(validator, document) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(document)]
+
+
+def test_sample_files_exist():
+    assert len(SCORE_FILES) >= 10
+
+
+@pytest.mark.parametrize("path", SCORE_FILES, ids=lambda p: p.name)
+def test_every_score_file_is_valid(validator, path: Path):
+    tree, problems = load_file(path, path.name)
+    assert not problems
+    assert errors(validator, plain(tree)) == []
+
+
+def test_a_generated_full_file_and_a_draft_are_valid(validator):
+    assert errors(validator, from_text(score_file("鹭屿县"))) == []
+    draft = "county: 鹭屿县\nyear: 2011\nstatus: draft\nscores:\n  1.1: 3\n  30: {score: 4.5, note: 亮点}\n"
+    assert errors(validator, from_text(draft)) == []
+
+
+def test_over_the_maximum_is_rejected(validator):
+    document = from_text(score_file("鹭屿县", deductions={"1.1": "3.5"}))
+    assert any(e.startswith("scores/1.1") for e in errors(validator, document))
+    document = from_text(score_file("鹭屿县", deductions={"6.1": "{score: 0.6, note: 多了}"}))
+    assert errors(validator, document)
+    document = from_text(score_file("鹭屿县", deductions={"30": "5.5"}))
+    assert errors(validator, document)
+
+
+def test_a_negative_score_is_rejected(validator):
+    assert errors(validator, from_text(score_file("鹭屿县", deductions={"5": "-1"})))
+
+
+def test_an_unknown_unit_key_is_rejected(validator):
+    for key in ("1.10", "1.4", "36", "8"):
+        text = score_file("鹭屿县") + f"  {key}: 1\n"
+        assert errors(validator, from_text(text)), key
+
+
+def test_a_score_with_a_unit_word_is_rejected(validator):
+    document = from_text(score_file("鹭屿县", deductions={"1.1": "3分"}))
+    assert document["scores"]["1.1"] == "3分"
+    assert any(e.startswith("scores/1.1") for e in errors(validator, document))
+
+
+def test_a_quoted_score_is_rejected(validator):
+    assert errors(validator, from_text(score_file("鹭屿县", deductions={"1.1": '"3"'})))
+
+
+def test_unknown_keys_inside_a_unit_are_rejected(validator):
+    assert errors(validator, from_text(score_file("鹭屿县", deductions={"1.1": "{score: 3, 备注: 好}"})))
+    assert errors(validator, from_text(score_file("鹭屿县", deductions={"1.1": "{note: 缺分值}"})))
+
+
+def test_a_final_file_missing_a_base_unit_is_rejected(validator):
+    text = score_file("鹭屿县").replace("  8.1: 5\n", "")
+    assert any("8.1" in e for e in errors(validator, from_text(text)))
+    # the same file as a draft: absent units are pending
+    assert errors(validator, from_text(text.replace("status: final", "status: draft"))) == []
+
+
+def test_absent_bonus_units_are_fine_in_a_final_file(validator):
+    text = score_file("鹭屿县")
+    assert "  30:" not in text
+    assert errors(validator, from_text(text)) == []
+
+
+def test_an_unknown_status_is_rejected(validator):
+    text = score_file("鹭屿县").replace("status: final", "status: done")
+    assert any(e.startswith("status") for e in errors(validator, from_text(text)))
+
+
+def test_wrong_year_unknown_top_key_and_missing_keys_are_rejected(validator):
+    assert errors(validator, from_text(score_file("鹭屿县", year=2012)))
+    assert errors(validator, from_text(score_file("鹭屿县") + "extra: 1\n"))
+    assert errors(validator, from_text("county: 鹭屿县\nyear: 2011\nstatus: draft\n"))
+
+
+def test_every_unit_describes_its_maximum_and_criterion():
+    units = json_schema(RULES_2011)["properties"]["scores"]["properties"]
+    assert list(units) == list(RULES_2011.units)
+    for unit in RULES_2011.units.values():
+        description = units[unit.id]["description"]
+        assert description.startswith(f"满分 {unit.max.normalize():f} 分"), description
+        assert unit.text in description
+    assert units["1.1"]["description"].startswith("满分 3 分。坚持和完善")
+    assert units["6.1"]["anyOf"][0]["maximum"] == 0.5
+    assert isinstance(units["1.1"]["anyOf"][0]["maximum"], int)
+
+
+def test_final_requires_exactly_the_base_units():
+    required = json_schema(RULES_2011)["then"]["properties"]["scores"]["required"]
+    assert required == [u.id for u in RULES_2011.units.values() if not u.is_bonus]
+    assert "30" not in required and "8.1" in required
+
+
+def test_multiple_of_only_for_a_step_exact_in_binary(validator):
+    assert "multipleOf" not in json.dumps(json_schema(RULES_2011))  # 2011's step is 0.1
+    # with 0.1 as multipleOf, floating point would refuse 0.3: the schema must accept it
+    assert errors(validator, from_text(score_file("鹭屿县", deductions={"1.1": "{score: 0.3, note: 扣分}"}))) == []
+    assert binary_exact(Decimal("0.5")) and binary_exact(Decimal("1")) and binary_exact(Decimal("0.25"))
+    assert not binary_exact(Decimal("0.1")) and not binary_exact(Decimal("0.2"))
+    halves = json_schema(dataclasses.replace(RULES_2011, score_step=Decimal("0.5")))
+    unit = halves["properties"]["scores"]["properties"]["1.1"]
+    assert unit["anyOf"][0]["multipleOf"] == 0.5
+    assert unit["anyOf"][1]["properties"]["score"]["multipleOf"] == 0.5
+
+
+def test_schema_text_is_deterministic():
+    assert schema_text(RULES_2011) == schema_text(RULES_2011)
+    assert schema_text(RULES_2011).endswith("}\n")
+    assert "满分" in schema_text(RULES_2011)  # not \\u-escaped
+
+
+def test_committed_schema_is_up_to_date():
+    path = REPO / "scores" / "schema" / "2011.json"
+    assert path.exists(), f"缺少 {path.relative_to(REPO)}；{REGENERATE}"
+    assert path.read_text(encoding="utf-8") == schema_text(RULES_2011), (
+        f"{path.relative_to(REPO)} 与 rules/2011.yaml 不一致；{REGENERATE}")
+
+
+def test_write_schemas(tmp_path: Path):
+    written = write_schemas(tmp_path, {2011: RULES_2011})
+    assert written == [schema_path(tmp_path, 2011)] == [tmp_path / "scores" / "schema" / "2011.json"]
+    assert written[0].read_text(encoding="utf-8") == schema_text(RULES_2011)
+    assert write_schemas(tmp_path, {2011: RULES_2011}) == written  # idempotent
+
+
+@pytest.mark.parametrize("path", EVERY_YEAR_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_score_file_starts_with_the_modeline(path: Path):
+    year = int(path.parent.name)
+    first = path.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert first == modeline(year) == f"# yaml-language-server: $schema=../schema/{year}.json", (
+        f"{path.relative_to(REPO)} 的第一行应为 {modeline(year)}")
+    target = (path.parent / first.split("$schema=", 1)[1]).resolve()
+    assert target == schema_path(REPO, year).resolve() and target.exists()
+
+
+def test_draft_07_editors_read_it_the_same_way():
+    """Editors' YAML servers often implement draft-07 only: the schema uses no keyword whose
+    meaning differs, so a draft-07 validator gives the same verdicts."""
+    schema = {**json_schema(RULES_2011), "$schema": "http://json-schema.org/draft-07/schema#"}
+    jsonschema.Draft7Validator.check_schema(schema)
+    draft7 = jsonschema.Draft7Validator(schema)
+    for path in SCORE_FILES:
+        assert errors(draft7, plain(load_file(path, path.name)[0])) == []
+    for bad in ({"1.1": "3.5"}, {"1.1": "3分"}, {"8.1": "{score: 5, 备注: x}"}):
+        assert errors(draft7, from_text(score_file("鹭屿县", deductions=bad))), bad
+    missing = score_file("鹭屿县").replace("  8.1: 5\n", "")
+    assert errors(draft7, from_text(missing))
