@@ -60,6 +60,8 @@ class Unit:
     item: str         # the item number, as a string
     max: Decimal
     bonus: bool
+    text: str = ""
+    category: str = ""
 
 
 @dataclass
@@ -91,9 +93,10 @@ def load_rules(path: Path) -> Rules:
             item = Item(it["id"], it["text"], Decimal(it["max"]), bonus)
             parts = it.get("parts") or []
             if parts:
-                item.units = [Unit(p["id"], it["id"], Decimal(p["max"]), bonus) for p in parts]
+                item.units = [Unit(p["id"], it["id"], Decimal(p["max"]), bonus, p["text"], cat["name"])
+                              for p in parts]
             else:
-                item.units = [Unit(it["id"], it["id"], item.max, bonus)]
+                item.units = [Unit(it["id"], it["id"], item.max, bonus, it["text"], cat["name"])]
             items.append(item)
     return Rules(items)
 

@@ -1,10 +1,11 @@
 """The Hugo side of the comparison: the same scorecards as prewritten Markdown pages.
 
-One page per county (content/county/<slug>.md): front matter with the title, then a
-Markdown table of the 35 items (item text, points, max, note) and the totals — roughly
-what one of our scorecards holds. A minimal but real layout (baseof/single/list);
-taxonomies, RSS and the sitemap are disabled. `uglyURLs` puts the pages at
-county/<slug>.html, like ours at <year>/county/<slug>.html.
+One page per county (content/county/<slug>.md): front matter with the totals, then what
+one of our scorecards holds: a section per category with its subtotal, and a Markdown
+table of every scoring unit (unit id, criterion text, points, max, note). A minimal but
+real layout (baseof/single/list) and Hugo's default outputs (RSS, sitemap, taxonomies),
+as a Hugo user would have them. `uglyURLs` puts the pages at county/<slug>.html, like ours
+at <year>/county/<slug>.html.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ baseURL = "https://example.org/"
 languageCode = "zh-cn"
 title = "县市区工会工作考核（基准测试）"
 uglyURLs = true
-disableKinds = ["taxonomy", "term", "RSS", "sitemap"]
 enableRobotsTXT = false
 
 [markup.goldmark.renderer]
@@ -103,23 +103,22 @@ def write_site(site: Path, ds: Dataset, year: int | None = None) -> int:
     n = 0
     for c in ds.counties:
         sc = ds.scores[(c.slug, year)]
-        rows = []
+        sections: dict[str, list[str]] = {}
+        subtotal: dict[str, Decimal] = {}
         base = bonus = Decimal(0)
         for it in ds.rules.items:
-            pts = Decimal(0)
-            notes = []
             for u in it.units:
-                if u.uid in sc:
-                    s, note = sc[u.uid]
-                    pts += s
-                    if note:
-                        notes.append(note)
-            if it.bonus:
-                bonus += pts
-            else:
-                base += pts
-            rows.append(f"| {it.iid}. {_cell(it.text)} | {fmt(pts)} | {fmt(it.max)} | {_cell('；'.join(notes))} |")
-        body = "\n".join([
+                s, note = sc.get(u.uid, (Decimal(0), None))
+                if u.uid not in sc and not u.bonus:
+                    s = Decimal(0)
+                rows = sections.setdefault(u.category, [])
+                rows.append(f"| {u.uid} | {_cell(u.text)} | {fmt(s)} | {fmt(u.max)} | {_cell(note or '')} |")
+                subtotal[u.category] = subtotal.get(u.category, Decimal(0)) + s
+                if u.bonus:
+                    bonus += s
+                else:
+                    base += s
+        body = [
             "---",
             f'title: "{c.name} {year}年度考核评分表"',
             f"slug: {c.slug}",
@@ -128,12 +127,11 @@ def write_site(site: Path, ds: Dataset, year: int | None = None) -> int:
             f"bonus: {fmt(bonus)}",
             "---",
             "",
-            "| 考核内容 | 得分 | 分值 | 说明 |",
-            "| --- | ---: | ---: | --- |",
-            *rows,
-            "",
-        ])
-        (site / "content" / "county" / f"{c.slug}.md").write_text(body, encoding="utf-8")
+        ]
+        for category, rows in sections.items():
+            body += [f"## {category} {fmt(subtotal[category])}", "",
+                     "| 条目 | 考核内容 | 得分 | 满分 | 扣分说明 |", "| --- | --- | ---: | ---: | --- |", *rows, ""]
+        (site / "content" / "county" / f"{c.slug}.md").write_text("\n".join(body), encoding="utf-8")
         n += 1
     return n
 

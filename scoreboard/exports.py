@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -17,23 +18,52 @@ from .score import Standing, YearResults
 from .values import fmt
 
 
-def to_json(value: Any, indent: int = 0) -> str:
-    """JSON with Decimals written as exact numbers; keys keep their order (stable output)."""
-    pad, inner = "  " * indent, "  " * (indent + 1)
+_NUMBER = "\ue000"  # a private-use mark around each Decimal while the C encoder runs
+_MARKED_NUMBER = re.compile('"' + _NUMBER + '([-0-9.]+)' + _NUMBER + '"')
+
+
+def to_json(value: Any, compact: bool = False) -> str:
+    """JSON with Decimals written as exact numbers (99.5, never 99.49999); key order kept.
+
+    The standard encoder writes each Decimal as a marked string, and the marks and quotes
+    are then removed: exact text, at the speed of the C encoder. Should some text in the
+    data contain the mark itself (notes are anyone's input), the slow exact path is taken.
+    """
+    marked = 0
+
+    def mark(number: Any) -> str:
+        nonlocal marked
+        if not isinstance(number, Decimal):
+            raise TypeError(f"not JSON serializable: {type(number).__name__}")
+        marked += 1
+        return _NUMBER + fmt(number) + _NUMBER
+
+    # No indent for big documents: with an indent, json falls back to its Python encoder.
+    layout = {"separators": (",", ":")} if compact else {"indent": 1}
+    text = json.dumps(value, ensure_ascii=False, default=mark, **layout)
+    if text.count(_NUMBER) != 2 * marked:
+        return _slow_json(value, compact=compact)
+    return _MARKED_NUMBER.sub(r"\1", text)
+
+
+def _slow_json(value: Any, indent: int = 0, compact: bool = False) -> str:
+    """The same output as ``to_json``, built piece by piece."""
+    pad, inner = ("", "") if compact else (" " * indent, " " * (indent + 1))
+    newline, colon = ("", ":") if compact else ("\n", ": ")
     if isinstance(value, Decimal):
         return fmt(value)
     if isinstance(value, dict):
         if not value:
             return "{}"
-        body = ",\n".join(f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {to_json(v, indent + 1)}"
-                          for k, v in value.items())
-        return "{\n" + body + "\n" + pad + "}"
+        body = ("," + newline).join(
+            f"{inner}{json.dumps(str(k), ensure_ascii=False)}{colon}{_slow_json(v, indent + 1, compact)}"
+            for k, v in value.items())
+        return "{" + newline + body + newline + pad + "}"
     if isinstance(value, (list, tuple)):
         if not value:
             return "[]"
-        if all(not isinstance(v, (dict, list, tuple)) for v in value):
-            return "[" + ", ".join(to_json(v) for v in value) + "]"
-        return "[\n" + ",\n".join(inner + to_json(v, indent + 1) for v in value) + "\n" + pad + "]"
+        body = ("," + newline).join(inner + _slow_json(v, indent + 1, compact) for v in value)
+        return "[" + newline + body + newline + pad + "]"
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -76,15 +106,16 @@ def rules_record(rules: Rules) -> dict[str, Any]:
 
 
 def results_json(results: YearResults) -> str:
+    """One county per line: readable, diffable, and written by the C encoder (no indent)."""
     rules = results.rules
-    document = {
+    head = to_json({
         "year": rules.year,
         "title": rules.title,
         "ranking": "standard competition ranking by total: equal totals share a rank, the next rank skips",
         "categories": [{"id": c.id, "name": c.name, "kind": c.kind, "max": c.max} for c in rules.categories],
-        "counties": [county_record(s) for s in results.standings],
-    }
-    return to_json(document) + "\n"
+    }, compact=True)
+    counties = ",\n".join(to_json(county_record(s), compact=True) for s in results.standings)
+    return head[:-1] + ',"counties":[\n' + counties + "\n]}\n"
 
 
 def csv_header(rules: Rules) -> list[str]:

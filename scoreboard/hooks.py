@@ -10,6 +10,7 @@ Changing the site engine means rewriting this module only.
 from __future__ import annotations
 
 import io
+import time
 import logging
 import sys
 from pathlib import Path
@@ -78,7 +79,9 @@ def on_env(env, config: MkDocsConfig, files: Files):
     env.globals["site"] = prepared.site
     env.globals["history"] = prepared.history
     site_dir = Path(config.site_dir)
+    started = time.perf_counter()
     written = write_pages(renderer, prepared.views, prepared.history, site_dir)
+    log.info(f"scoreboard: rendered {written} pages in {time.perf_counter() - started:.2f} s")
     for results in (prepared.released or {}).values():
         for path, text in renderer.release_downloads(results):
             write_text(site_dir, path, text)

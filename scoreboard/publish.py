@@ -44,7 +44,7 @@ def build_site(config_file: Path, root: Path, site_dir: Path, drafts: bool,
         config = load_config(str(config_file), site_dir=str(staging), strict=True,
                              **mkdocs_overrides(config_file, root, drafts))
         pipeline.hand_over(prepared)  # the hooks reuse this check instead of parsing again
-        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        logging.getLogger("mkdocs").setLevel(logging.DEBUG if os.environ.get("SCOREBOARD_DEBUG") else logging.WARNING)
         mkdocs_build(config)
         write_checksums(staging)
         _swap(staging, site_dir)
@@ -129,27 +129,41 @@ def write_text(site_dir: Path, path: str, text: str) -> None:
 
 
 def write_pages(renderer: Any, views: dict, history: Any, site_dir: Path, jobs: int | None = None) -> int:
-    """Render every year's pages and write them; forked workers share the computed results."""
+    """Render every year's pages and write them, on every core.
+
+    The extra cores are forked children that inherit the scored results and the templates,
+    so nothing is pickled; the parent renders a share itself instead of waiting, which
+    also keeps one process fewer in memory.
+    """
     from .render import tasks
 
     work = [task for view in views.values() for task in tasks(view)]
     _job.update(renderer=renderer, views=views, history=history, site_dir=site_dir)
     jobs = jobs or os.cpu_count() or 1
     try:
-        if jobs > 1 and len(work) >= PARALLEL_PAGES and "fork" in _start_methods():
-            import multiprocessing
-            # fork: the workers inherit the scored results and the templates, nothing is pickled
-            # but the small task tuples. Tasks come big-first, so the cores finish together.
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                return sum(pool.imap_unordered(_write_chunk, _chunks(work, jobs * 8)))
-        return _write_chunk(work)
+        if jobs < 2 or len(work) < PARALLEL_PAGES or not hasattr(os, "fork"):
+            return _write_chunk(work)
+        shares = _chunks(work, jobs)  # round-robin: big aggregate pages spread over the cores
+        children = []
+        for share in shares[1:]:
+            pid = os.fork()
+            if pid == 0:  # the child: write its share, report by exit status, never return
+                status = 1
+                try:
+                    _write_chunk(share)
+                    status = 0
+                finally:
+                    os._exit(status)
+            children.append(pid)
+        written = _write_chunk(shares[0])
+        for pid, share in zip(children, shares[1:]):
+            _, status = os.waitpid(pid, 0)
+            if status != 0:
+                raise RuntimeError("a page-writing process failed")
+            written += len(share)
+        return written
     finally:
         _job.clear()
-
-
-def _start_methods() -> list[str]:
-    import multiprocessing
-    return multiprocessing.get_all_start_methods()
 
 
 def _chunks(work: list, count: int) -> list[list]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from .load import Node, Scalar, Mapping, Sequence
 
@@ -71,8 +72,13 @@ def is_multiple(value: Decimal, step: Decimal) -> bool:
         return False
 
 
+@lru_cache(maxsize=8192)
 def fmt(value: Decimal) -> str:
-    """4.50 → "4.5", 5.0 → "5": how points are written everywhere in the output."""
+    """4.50 → "4.5", 5.0 → "5": how points are written everywhere in the output.
+
+    Cached: a site writes the same few hundred values millions of times. Decimal("4.5") and
+    Decimal("4.50") hash alike and format alike, so sharing an entry is safe.
+    """
     if value == value.to_integral_value():
         return str(value.quantize(Decimal(1)))
     return format(value.normalize(), "f")

@@ -104,3 +104,15 @@ def test_multi_year_project(project: ProjectDir) -> None:
     project.write("scores/2012/jia-xian.yaml", "county: 甲县\nyear: 2012\nstatus: draft\nscores:\n  3: 9.3\n")
     [problem] = check_project(project.root).problems
     assert (problem.path, problem.line, problem.code) == ("scores/2012/jia-xian.yaml", 5, "E206")
+
+
+def test_json_numbers_are_exact_even_when_a_note_holds_the_marker() -> None:
+    from scoreboard.exports import to_json
+    data = {"total": D("99.7"), "parts": [D("0.1"), D("0.2")], "note": "x", "none": None, "flag": True}
+    fast = to_json(data)
+    assert fast == '{\n "total": 99.7,\n "parts": [\n  0.1,\n  0.2\n ],\n "note": "x",\n "none": null,\n "flag": true\n}'
+    tricky = dict(data, note="\ue0001\ue000")
+    assert to_json(tricky) == fast.replace('"note": "x"', '"note": "\ue0001\ue000"')
+    compact = to_json(data, compact=True)
+    assert compact == '{"total":99.7,"parts":[0.1,0.2],"note":"x","none":null,"flag":true}'
+    assert to_json(tricky, compact=True) == compact.replace('"note":"x"', '"note":"\ue0001\ue000"')
