@@ -36,33 +36,30 @@ class UnitResult(NamedTuple):
         return ZERO if self.points is None else self.unit.max - self.points
 
 
-@dataclass(frozen=True)
-class ItemResult:
+class ItemResult(NamedTuple):
+    """An item's units and their sum. Tuples, made once: there are 35 per county."""
+
     item: Item
     units: tuple[UnitResult, ...]
+    points: Decimal
+    pending: bool
 
-    @cached_property
-    def points(self) -> Decimal:
-        return sum((u.points or ZERO for u in self.units), ZERO)
-
-    @cached_property
-    def pending(self) -> bool:
-        return any(u.pending for u in self.units)
+    @classmethod
+    def of(cls, item: Item, units: tuple[UnitResult, ...]) -> "ItemResult":
+        return cls(item, units, sum((u.points or ZERO for u in units), ZERO),
+                   any(u.points is None for u in units))
 
 
-@dataclass(frozen=True)
-class CategoryResult:
+class CategoryResult(NamedTuple):
     category: Category
     items: tuple[ItemResult, ...]
+    raw_points: Decimal
+    points: Decimal  # capped at the category's maximum: only bonus categories can exceed it
 
-    @cached_property
-    def raw_points(self) -> Decimal:
-        return sum((i.points for i in self.items), ZERO)
-
-    @cached_property
-    def points(self) -> Decimal:
-        """Capped at the category's maximum: only bonus categories can exceed it."""
-        return min(self.raw_points, self.category.max)
+    @classmethod
+    def of(cls, category: Category, items: tuple[ItemResult, ...]) -> "CategoryResult":
+        raw = sum((i.points for i in items), ZERO)
+        return cls(category, items, raw, min(raw, category.max))
 
 
 @dataclass(frozen=True)
@@ -155,8 +152,8 @@ def score_sheet(rules: Rules, sheet: ScoreSheet) -> CountyScore:
         return UnitResult(unit, None, "")
 
     categories = tuple(
-        CategoryResult(category, tuple(
-            ItemResult(item, tuple(unit_result(u) for u in item.units)) for item in category.items))
+        CategoryResult.of(category, tuple(
+            ItemResult.of(item, tuple(unit_result(u) for u in item.units)) for item in category.items))
         for category in rules.categories
     )
     return CountyScore(sheet.slug, sheet.name, sheet.status, categories)

@@ -31,7 +31,7 @@ _KEY_SYNONYMS = {
 _STATUS_SYNONYMS = {"正式": FINAL, "定稿": FINAL, "终稿": FINAL, "草稿": DRAFT, "暂定": DRAFT}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One unit's score as the file gives it (input), with the line it came from."""
 

@@ -60,9 +60,17 @@ def number_refusal(node: Node) -> tuple[str, str] | None:
     return f"“{text}”不是数字", "分值只能是数字，例如 3 或 4.5"
 
 
+_DECIMALS: dict[str, Decimal] = {}
+
+
 def to_decimal(node: Scalar) -> Decimal:
-    """Only for nodes that ``number_refusal`` accepted."""
-    return Decimal(node.text.strip())
+    """Only for nodes that ``number_refusal`` accepted. Equal texts share one (immutable)
+    Decimal: a national dataset holds a few hundred distinct values a hundred thousand times."""
+    text = node.text.strip()
+    value = _DECIMALS.get(text)
+    if value is None:
+        value = _DECIMALS[text] = Decimal(text)
+    return value
 
 
 def is_multiple(value: Decimal, step: Decimal) -> bool:
