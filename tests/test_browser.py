@@ -138,3 +138,28 @@ def test_print_hides_navigation(visit: Visit) -> None:
     assert page.locator("nav.sections").is_hidden()
     assert page.locator(".search-form").is_hidden()
     assert page.locator("table.units").first.is_visible()
+
+
+def test_offline_zip_works_unpacked_anywhere(browser: Browser, tmp_path: Path) -> None:
+    import zipfile
+    from sitebuild import build, fixture_project
+    root = fixture_project(tmp_path / "p")
+    code, output = build(root, tmp_path / "site", "--zip")
+    assert code == 0, output
+    [archive] = (root / "dist").glob("*.zip")
+    assert archive.name == "scoreboard-2011-nogit.zip"
+    unpacked = tmp_path / "elsewhere"
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(unpacked)
+    site = unpacked / "scoreboard-2011-nogit"
+    v = Visit(browser, site)
+    page = v.open("search.html?q=北杉")
+    page.wait_for_selector("#search-results li")
+    page.locator("#search-results li a").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/2011/county/beishan-xian.html")
+    assert page.locator("h1").inner_text().startswith("北杉县")
+    page = v.open("2011/downloads.html")
+    assert page.locator("a[href$='results.csv']").count() == 1
+    assert (site / "2011" / "results.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    v.close()

@@ -161,3 +161,15 @@ def test_mkdocs_build_strict_is_clean(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "WARNING" not in done.stderr
     assert (tmp_path / "site" / "2011" / "criteria.html").exists()
+
+
+def test_zip_and_site_are_reproducible_and_carry_no_local_paths(tmp_path: Path) -> None:
+    digests = []
+    for name in ("first", "second"):
+        root = fixture_project(tmp_path / name)
+        assert build(root, root / "site", "--zip")[0] == 0
+        digests.append(((root / "dist" / "scoreboard-2011-nogit.zip").read_bytes(), read(root / "site", "SHA256SUMS")))
+        for path in (root / "site").rglob("*"):
+            if path.is_file():
+                assert str(tmp_path) not in path.read_text(encoding="utf-8", errors="replace"), path
+    assert digests[0] == digests[1]
