@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .load import Mapping, Scalar, decode, parse
+import yaml
+
 from .render import Stamp
 
 RELEASE_PREFIX = "published/"  # a tag published/2011 marks 2011's results as announced
@@ -82,24 +83,75 @@ class Revision:
 
 
 def read_revision(data: bytes | None) -> Revision:
+    """Load one revision's YAML (libyaml's event stream) and keep what the history shows.
+
+    Lenient where the checker is strict: an old revision is what it was, and only the
+    county, the status and each unit's score and note matter here. It walks the events
+    without building a tree, because a national history has tens of thousands of revisions.
+    """
     if data is None:
         return Revision()
-    text, _ = decode(data, "")
-    tree, _ = parse(text, "") if text is not None else (None, [])
-    if not isinstance(tree, Mapping):
+    try:
+        text = data.decode("utf-8-sig")
+        return _walk_revision(text)
+    except (UnicodeDecodeError, yaml.YAMLError):
         return Revision(readable=False)
-    county, status, scores = tree.get("county"), tree.get("status"), tree.get("scores")
+
+
+def _walk_revision(text: str) -> Revision:
+    top: dict[str, str] = {}
     units: dict[str, tuple[str, str]] = {}
-    if isinstance(scores, Mapping):
-        for key, value in scores.pairs:
-            if isinstance(value, Mapping):
-                score, note = value.get("score"), value.get("note")
-                units[key.text] = (score.text if isinstance(score, Scalar) else "?",
-                                   note.text.strip() if isinstance(note, Scalar) else "")
-            elif isinstance(value, Scalar):
-                units[key.text] = (value.text, "")
-    return Revision(county.text.strip() if isinstance(county, Scalar) else "",
-                    status.text.strip() if isinstance(status, Scalar) else "", units)
+    depth = 0
+    key = section = unit = field_name = None
+    score = note = None
+    parser = yaml.CSafeLoader(text) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(text)
+    try:
+        check, get = parser.check_event, parser.get_event
+        while check():
+            event = get()
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                if depth == 1:  # top level: county, year, status, scores
+                    if key is None:
+                        key = event.value
+                    else:
+                        top[key], key = event.value, None
+                elif depth == 2 and section == "scores":  # a unit: "8.1: 4.5"
+                    if unit is None:
+                        unit = event.value
+                    else:
+                        units[unit], unit = (event.value, ""), None
+                elif depth == 3 and unit is not None:  # "8.1: {score: 4.5, note: …}"
+                    if field_name is None:
+                        field_name = event.value
+                    else:
+                        if field_name == "score":
+                            score = event.value
+                        elif field_name == "note":
+                            note = event.value
+                        field_name = None
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                depth += 1
+                if depth == 2:
+                    section, key = key, None
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                if depth == 3 and unit is not None:
+                    units[unit] = (score if score is not None else "?", (note or "").strip())
+                    unit = score = note = None
+                elif depth == 2:
+                    section = None
+                depth -= 1
+    finally:
+        parser.dispose()
+    if not top and not units:
+        return Revision(readable=False)
+    return Revision(top.get("county", "").strip(), top.get("status", "").strip(), units)
+
+
+def read_revisions(blobs: dict[str, bytes]) -> dict[str, Revision]:
+    """Every blob loaded once. (A process pool was measured here and gained nothing:
+    sending the parsed revisions back costs what the second core saves.)"""
+    return {blob: read_revision(data) for blob, data in blobs.items()}
 
 
 # --- changes ---------------------------------------------------------------------------------
@@ -254,8 +306,10 @@ _NULL_BLOB = "0" * 40
 
 def _log(root: Path) -> Iterator[_Touch]:
     """Every commit touching scores/, newest first, as (file, old blob, new blob) touches."""
+    # No pathspec: limiting the log to scores/ makes git diff every tree twice (twice the
+    # time on a national history); the few other files are skipped below.
     out = git_text(root, "log", "--raw", "-M", "--no-abbrev", "-z", "--date=short",
-                   "--format=%x1e%H%x1f%an%x1f%ad%x1f%s", "--", "scores")
+                   "--format=%x1e%H%x1f%an%x1f%ad%x1f%s")
     for record in (out or "").split("\x1e")[1:]:
         header, _, rest = record.partition("\0")
         hash_, author, date, subject = header.split("\x1f")
@@ -276,6 +330,10 @@ def _log(root: Path) -> Iterator[_Touch]:
                          None if old_blob == _NULL_BLOB else old_blob, None if new_blob == _NULL_BLOB else new_blob)
 
 
+def _is_score_file(touch: _Touch, prefix: str) -> bool:
+    return any(p is not None and p.startswith(prefix + "scores/") for p in (touch.old_path, touch.new_path))
+
+
 def _prefix(root: Path) -> str | None:
     """The data folder's path inside the repository ("" at the top, "sub/" below it)."""
     prefix = git_text(root, "rev-parse", "--show-prefix")
@@ -287,16 +345,11 @@ def load_history(root: Path) -> History | None:
     prefix = _prefix(root)
     if prefix is None or git_text(root, "rev-parse", "--verify", "-q", "HEAD") is None:
         return None
-    touches = list(_log(root))
-    blobs = read_blobs(root, [b for t in touches for b in (t.old_blob, t.new_blob) if b])
-    revisions: dict[str, Revision] = {}
+    touches = [t for t in _log(root) if _is_score_file(t, prefix)]
+    revisions = read_revisions(read_blobs(root, [b for t in touches for b in (t.old_blob, t.new_blob) if b]))
 
     def revision(blob: str | None) -> Revision:
-        if blob is None:
-            return Revision(readable=True)
-        if blob not in revisions:
-            revisions[blob] = read_revision(blobs.get(blob))
-        return revisions[blob]
+        return Revision(readable=True) if blob is None else revisions.get(blob, Revision(readable=False))
 
     logical: dict[str, str] = {}  # a path in an older commit → the path the file has now
     changes: list[FileChange] = list(_worktree_changes(root, prefix))
