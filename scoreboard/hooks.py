@@ -28,12 +28,11 @@ from scoreboard.pipeline import CheckFailed, Prepared, prepare, take_over  # noq
 from scoreboard.problems import print_text  # noqa: E402
 from scoreboard.publish import write_pages, write_text  # noqa: E402
 from scoreboard.render import Renderer, page_paths  # noqa: E402
-from scoreboard.search import entries, index_script  # noqa: E402
+from scoreboard.search import index_files  # noqa: E402
 
 log = logging.getLogger("mkdocs.scoreboard")
 _state: dict[str, Any] = {}
 
-SEARCH_INDEX = "assets/search-index.js"
 
 
 def options(config: MkDocsConfig) -> tuple[Path, bool]:
@@ -67,7 +66,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if sitemap is not None:
         files.remove(sitemap)
     released = [f"{year}/published/results.{ext}" for year in prepared.released or {} for ext in ("json", "csv")]
-    for path in [*page_paths(prepared.views), *released, "search.html", SEARCH_INDEX]:
+    search = [f"assets/search/{name}.js" for name in ["pages", *map(str, prepared.views)]]
+    for path in [*page_paths(prepared.views), *released, "search.html", *search]:
         files.append(File(path, config.site_dir, config.site_dir, use_directory_urls=False))
     return files
 
@@ -87,7 +87,8 @@ def on_env(env, config: MkDocsConfig, files: Files):
             write_text(site_dir, path, text)
     write_text(site_dir, "search.html", renderer.render("search.html", "search.html", section="search"))
     pages = [(f.page.title or "", f.url, f.page.content or "") for f in files.documentation_pages() if f.page]
-    write_text(site_dir, SEARCH_INDEX, index_script(entries(prepared.views, pages)))
+    for path, text in index_files(prepared.views, pages).items():
+        write_text(site_dir, path, text)
     log.info(f"scoreboard: wrote {written} data pages and downloads")
     return env
 

@@ -24,40 +24,52 @@ def plain_text(fragment: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", fragment))).strip()
 
 
-def entries(views: dict[int, YearView], pages: Iterable[tuple[str, str, str]]) -> list[list[str]]:
-    """Search entries, newest year first, then by kind; pages are (title, url, html)."""
+def year_entries(view: YearView) -> list[list[str]]:
+    """One year's entries: counties, the criteria, departments, then every note."""
+    year = view.year
     found: list[list[str]] = []
-    for year in sorted(views, reverse=True):
-        view = views[year]
-        for s in sorted(view.results.standings, key=lambda s: s.score.slug):
-            score = s.score
-            found.append([COUNTY, f"{score.name} · {year}年度第{s.rank}名", county_path(year, score.slug),
-                          f"{score.name} {score.slug}"])
-        found.append([PAGE, f"{view.rules.title}", f"{year}/criteria.html", view.rules.intro])
-        for category in view.rules.categories:
-            found.append([CATEGORY, f"{year}年度 {category.numeral}、{category.name}", f"{year}/criteria.html#{category.id}",
-                          " ".join(i.text for i in category.items)])
+    standings = sorted(view.results.standings, key=lambda s: s.score.slug)
+    for s in standings:
+        score = s.score
+        found.append([COUNTY, f"{score.name} · {year}年度第{s.rank}名", county_path(year, score.slug),
+                      f"{score.name} {score.slug}"])
+    found.append([PAGE, f"{view.rules.title}", f"{year}/criteria.html", view.rules.intro])
+    for category in view.rules.categories:
+        found.append([CATEGORY, f"{year}年度 {category.numeral}、{category.name}", f"{year}/criteria.html#{category.id}",
+                      " ".join(i.text for i in category.items)])
+        for item in category.items:
+            # The category's name goes with each item, so "扶贫" finds the items of 扶贫帮困.
+            found.append([ITEM, f"{year}年度 第{item.id}条（{fmt(item.max)}分）· {category.name}",
+                          f"{year}/criteria.html#item-{item.id}", f"{item.text} {' '.join(item.departments)}"])
+    for department in view.rules.departments:
+        found.append([DEPARTMENT, f"{department.name} · {year}年度", department_path(year, department),
+                      " ".join((department.name, *department.aliases))])
+    for s in standings:
+        for category in s.score.categories:
             for item in category.items:
-                # The category's name goes with each item, so "扶贫" finds the items of 扶贫帮困.
-                found.append([ITEM, f"{year}年度 第{item.id}条（{fmt(item.max)}分）· {category.name}",
-                              f"{year}/criteria.html#item-{item.id}", f"{item.text} {' '.join(item.departments)}"])
-        for department in view.rules.departments:
-            found.append([DEPARTMENT, f"{department.name} · {year}年度", department_path(year, department),
-                          " ".join((department.name, *department.aliases))])
-        for s in sorted(view.results.standings, key=lambda s: s.score.slug):
-            for category in s.score.categories:
-                for item in category.items:
-                    for unit in item.units:
-                        if unit.note:
-                            found.append([NOTE, f"{s.score.name} · {year}年度 {unit.unit.id}",
-                                          f"{county_path(year, s.score.slug)}#u-{unit.unit.id}", unit.note])
-    for title, url, fragment in pages:
-        found.append([PAGE, title, url, plain_text(fragment)])
+                for unit in item.units:
+                    if unit.note:
+                        found.append([NOTE, f"{s.score.name} · {year}年度 {unit.unit.id}",
+                                      f"{county_path(year, s.score.slug)}#u-{unit.unit.id}", unit.note])
     return found
 
 
-def index_script(found: list[list[str]]) -> str:
+def page_entries(pages: Iterable[tuple[str, str, str]]) -> list[list[str]]:
+    """The hand-written pages, given as (title, url, html)."""
+    return [[PAGE, title, url, plain_text(fragment)] for title, url, fragment in pages]
+
+
+def index_files(views: dict[int, YearView], pages: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """One script per year and one for the pages, so a reader loads only the years searched:
+    a decade of national results would otherwise be one file of tens of megabytes."""
+    files = {"assets/search/pages.js": index_script("pages", page_entries(pages))}
+    for year, view in views.items():
+        files[f"assets/search/{year}.js"] = index_script(str(year), year_entries(view))
+    return files
+
+
+def index_script(key: str, found: list[list[str]]) -> str:
     data = json.dumps(found, ensure_ascii=False, separators=(",", ":"))
-    # "</" cannot end the script early when inlined, and U+2028/9 are not JS line breaks issues.
+    # "</" cannot end a script early, whatever a note says.
     data = data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"window.SCOREBOARD_SEARCH={data};\n"
+    return f"(window.SCOREBOARD_SEARCH=window.SCOREBOARD_SEARCH||{{}})[{json.dumps(key)}]={data};\n"

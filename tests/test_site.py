@@ -92,7 +92,7 @@ def test_notes_are_text_never_html(fixture_site: Path) -> None:
     for path in fixture_site.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         assert "<script>alert" not in text and 'href="javascript:' not in text, path
-    index = read(fixture_site, "assets/search-index.js")
+    index = read(fixture_site, "assets/search/2011.js")
     assert "<\\/script>" in index and "</script>" not in index
 
 
@@ -173,3 +173,29 @@ def test_zip_and_site_are_reproducible_and_carry_no_local_paths(tmp_path: Path) 
             if path.is_file():
                 assert str(tmp_path) not in path.read_text(encoding="utf-8", errors="replace"), path
     assert digests[0] == digests[1]
+
+
+def test_two_years_latest_at_the_root_with_a_year_switcher(tmp_path: Path) -> None:
+    import shutil
+    root = fixture_project(tmp_path / "p")
+    shutil.copy(REPO / "tests" / "fixtures" / "rules-2012.yaml", root / "rules" / "2012.yaml")
+    (root / "scores" / "2012").mkdir()
+    for slug, name in (("beishan-xian", "北杉县"), ("dongying-qu", "东滢区"), ("nanxi-shi", "南溪市"), ("xilu-xian", "西麓县")):
+        (root / "scores" / "2012" / f"{slug}.yaml").write_text(
+            f"county: {name}\nyear: 2012\nstatus: final\nscores:\n  1.1: 4\n  1.2: 2\n  2: 3.5\n  3: 10\n",
+            encoding="utf-8")
+    code, output = build(root, tmp_path / "site")
+    assert code == 0, output
+    site = tmp_path / "site"
+    home = read(site, "index.html")
+    assert "2012年度总排名" in home
+    card = read(site, "2011/county/beishan-xian.html")
+    assert '<a href="../../2012/index.html">2012</a>' in card
+    assert '<a href="../../2011/index.html" aria-current="true">2011</a>' in card
+    criteria = read(site, "2012/criteria.html")
+    assert '<a href="../2011/criteria.html">2011</a>' in criteria
+    assert (site / "assets" / "search" / "2011.js").exists() and (site / "assets" / "search" / "2012.js").exists()
+    assert '<option value="all">全部年度</option>' in read(site, "search.html")
+    ranking = [cells for _, cells in table_rows(read(site, "2012/index.html"))][1:]
+    assert [r[:3] for r in ranking] == [["1", "北杉县", "19.5"], ["1", "东滢区", "19.5"], ["1", "南溪市", "19.5"],
+                                        ["1", "西麓县", "19.5"]]

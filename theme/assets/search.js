@@ -1,17 +1,35 @@
-/* Search over the prebuilt index (assets/search-index.js): substring matching, so Chinese
-   words and single characters are found without a word segmenter. Works from file://. */
+/* Search over prebuilt indexes (assets/search/<year>.js and pages.js): substring matching,
+   so Chinese words and single characters are found without a word segmenter. Each year's
+   index is a script loaded when that year is searched, which works from file:// too. */
 (function () {
   "use strict";
-  var index = window.SCOREBOARD_SEARCH || [];
-  var KIND = 0, TITLE = 1, URL = 2, TEXT = 3;
+  var KIND = 0, TITLE = 1, URL = 2, TEXT = 3, LIMIT = 100;
+  var root = document.currentScript.getAttribute("data-root") || ".";
   var form = document.querySelector(".search-page");
   var input = document.getElementById("q");
+  var yearSelect = document.getElementById("year");
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
-  var LIMIT = 100;
+  var indexes = window.SCOREBOARD_SEARCH = window.SCOREBOARD_SEARCH || {};
+  var haystacks = {};
 
   function normalize(text) { return text.toLowerCase().replace(/\s+/g, " ").trim(); }
-  var haystacks = index.map(function (e) { return normalize(e[TITLE] + " " + e[TEXT]); });
+
+  function load(key, done) {
+    if (indexes[key]) { done(); return; }
+    var script = document.createElement("script");
+    script.src = root + "/assets/search/" + key + ".js";
+    script.onload = done;
+    script.onerror = function () { status.textContent = "无法载入" + key + "年度的搜索索引。"; };
+    document.head.appendChild(script);
+  }
+
+  function entriesOf(key) {
+    if (!haystacks[key]) {
+      haystacks[key] = (indexes[key] || []).map(function (e) { return normalize(e[TITLE] + " " + e[TEXT]); });
+    }
+    return haystacks[key];
+  }
 
   function snippet(text, query) {
     var at = text.toLowerCase().indexOf(query);
@@ -26,32 +44,32 @@
     return span;
   }
 
-  function search(raw) {
+  function show(raw, keys) {
     var terms = normalize(raw).split(" ").filter(Boolean);
     list.textContent = "";
     if (!terms.length) { status.textContent = "请输入要搜索的文字。"; return; }
     var hits = [];
-    for (var i = 0; i < index.length; i++) {
-      var hay = haystacks[i], ok = true;
-      for (var t = 0; t < terms.length; t++) { if (hay.indexOf(terms[t]) < 0) { ok = false; break; } }
-      if (ok) hits.push(i);
-    }
-    // Titles that match rank first; otherwise the index order (newest year, counties first).
-    hits.sort(function (a, b) {
-      var ta = normalize(index[a][TITLE]).indexOf(terms[0]) >= 0 ? 0 : 1;
-      var tb = normalize(index[b][TITLE]).indexOf(terms[0]) >= 0 ? 0 : 1;
-      return ta - tb || a - b;
+    keys.forEach(function (key) {
+      var entries = indexes[key] || [], hay = entriesOf(key);
+      for (var i = 0; i < entries.length; i++) {
+        var ok = true;
+        for (var t = 0; t < terms.length; t++) { if (hay[i].indexOf(terms[t]) < 0) { ok = false; break; } }
+        if (ok) hits.push(entries[i]);
+      }
     });
+    // Titles that match come first; otherwise the index order (counties, criteria, notes).
+    var order = hits.map(function (e, i) { return [normalize(e[TITLE]).indexOf(terms[0]) >= 0 ? 0 : 1, i, e]; });
+    order.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
     status.textContent = hits.length ? "找到 " + hits.length + " 条结果" + (hits.length > LIMIT ? "，显示前 " + LIMIT + " 条" : "") + "。"
                                      : "没有找到“" + raw + "”。";
-    hits.slice(0, LIMIT).forEach(function (i) {
-      var entry = index[i];
+    order.slice(0, LIMIT).forEach(function (o) {
+      var entry = o[2];
       var li = document.createElement("li");
       var kind = document.createElement("span");
       kind.className = "kind";
       kind.textContent = entry[KIND];
       var link = document.createElement("a");
-      link.href = entry[URL];
+      link.href = root + "/" + entry[URL];
       link.textContent = entry[TITLE];
       var text = document.createElement("span");
       text.className = "snippet";
@@ -61,7 +79,21 @@
     });
   }
 
-  var query = new URLSearchParams(window.location.search).get("q") || "";
+  function search(raw) {
+    var year = yearSelect.value;
+    var keys = year === "all"
+      ? Array.prototype.map.call(yearSelect.options, function (o) { return o.value; }).filter(function (v) { return v !== "all"; })
+      : [year];
+    var pending = keys.length;
+    status.textContent = "正在搜索…";
+    keys.forEach(function (key) {
+      load(key, function () { if (--pending === 0) show(raw, keys.concat(["pages"])); });
+    });
+  }
+
+  var params = new URLSearchParams(window.location.search);
+  var query = params.get("q") || "";
+  if (params.get("year")) yearSelect.value = params.get("year");
   input.value = query;
   if (query) search(query);
   form.addEventListener("submit", function (event) {
@@ -69,7 +101,8 @@
     search(input.value);
     var url = new URL(window.location.href);
     url.searchParams.set("q", input.value);
-    try { history.replaceState(null, "", url.toString()); } catch (e) { /* file:// in some browsers */ }
+    url.searchParams.set("year", yearSelect.value);
+    try { history.replaceState(null, "", url.toString()); } catch (e) { /* some browsers refuse on file:// */ }
   });
   input.focus();
 })();
