@@ -144,8 +144,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     from mkdocs.exceptions import MkDocsException
 
     config_file = PROJECT_DIR / "mkdocs.yml"
-    site_name = load_config(str(config_file)).site_name
-    repo_url = load_config(str(config_file)).repo_url
+    settings = load_config(str(config_file))
+    site_name, repo_url = settings.site_name, settings.repo_url
     printer = PRINTERS[args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")]
     try:
         prepared = prepare(args.root, site_name, args.drafts, stamp_for(args.root), repo_url)

@@ -16,10 +16,8 @@ from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
-from mkdocs.exceptions import MkDocsException
 
 from . import pipeline
-from .history import stamp_for
 
 CHECKSUMS = "SHA256SUMS"
 
@@ -84,8 +82,6 @@ def write_checksums(site_dir: Path) -> None:
         lines.append(f"{digest}  {path.relative_to(site_dir).as_posix()}\n")
     (site_dir / CHECKSUMS).write_text("".join(lines), encoding="utf-8")
 
-
-__all__ = ["build_site", "write_checksums", "MkDocsException", "stamp_for"]
 
 
 def archive_name(site: Any) -> str:

@@ -15,8 +15,8 @@ import jinja2
 
 from .exports import results_csv, results_json, rules_json
 from .schema import schema_text
-from .rules import Department, Item, Rules
-from .score import Standing, YearResults
+from .rules import Department, Rules
+from .score import YearResults
 from .values import fmt
 
 # Each year's sections: (page name, title). The year's ranking is its index page.

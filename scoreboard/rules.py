@@ -113,7 +113,7 @@ class _Reader:
     def err(self, node: Node | Scalar, code: str, message: str, hint: str = "") -> None:
         self.problems.append(error(self.path, node.line, node.column, code, message, hint))
 
-    def field(self, mapping: Mapping, key: str, allowed: set[str] | None = None) -> Node | None:
+    def field(self, mapping: Mapping, key: str) -> Node | None:
         value = mapping.get(key)
         if value is None:
             self.err(mapping, "E301", f"缺少“{key}”")
