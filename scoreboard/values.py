@@ -55,6 +55,8 @@ def number_refusal(node: Node) -> tuple[str, str] | None:
         return f"分值“{text}”加了引号，会被当作文字", f"去掉引号：{text}"
     if DECIMAL_TEXT.fullmatch(text):
         return None
+    if node.plain and re.fullmatch(r"-?\.[0-9]+", text):
+        return f"“{text}”格式不对（小数点前缺少 0）", f"请写成 {text.replace('.', '0.', 1)}"
     if node.plain and re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
         return f"“{text}”格式不对（开头多了 0）", f"请写成 {Decimal(text).normalize():f}"
     return f"“{text}”不是数字", "分值只能是数字，例如 3 或 4.5"
@@ -69,7 +71,8 @@ def to_decimal(node: Scalar) -> Decimal:
     text = node.text.strip()
     value = _DECIMALS.get(text)
     if value is None:
-        value = _DECIMALS[text] = Decimal(text)
+        value = Decimal(text)
+        value = _DECIMALS[text] = Decimal(0) if value == 0 else value  # "-0" is just 0
     return value
 
 
