@@ -95,7 +95,7 @@ def on_env(env, config: MkDocsConfig, files: Files):
 
 def on_page_context(context: dict, page, config: MkDocsConfig, nav) -> dict:
     prepared: Prepared = _state["prepared"]
-    context["section"] = page.file.name
+    context["section"] = "home" if page.is_homepage else page.file.name
     if page.is_homepage:
         context["home"] = {"view": prepared.views.get(prepared.site.latest)}
     return context
