@@ -84,9 +84,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    data_root = args.root.resolve()
     for path in args.paths:
         if not path.exists():
             raise UsageError(f"找不到 {path}")
+        if path.resolve() != data_root and data_root not in path.resolve().parents:
+            raise UsageError(f"{path} 不在数据目录 {args.root} 之内（评分文件在 scores/ 下）")
     project = check_project(args.root, args.paths or None)
     fmt_name = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     printer = PRINTERS[fmt_name]

@@ -72,6 +72,7 @@ def test_check_only_given_paths(project: ProjectDir) -> None:
 
 
 @pytest.mark.parametrize("argv", [["check", "--format", "xml"], ["frobnicate"], [], ["check", "no/such/file.yaml"],
+                                  ["check", "/"],
                                   ["rank", "1999"], ["rank", "twenty"]])
 def test_usage_errors_exit_2(argv: list[str]) -> None:
     assert build.main(argv) == 2
