@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Union
+from typing import Union
 
 import yaml
 
@@ -260,7 +260,3 @@ class _TreeBuilder:
         seen[node.text] = node.line
         return node
 
-
-def iter_mapping(node: Node | None) -> Iterator[tuple[Scalar, Node]]:
-    if isinstance(node, Mapping):
-        yield from node.pairs

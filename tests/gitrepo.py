@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 
 class Repo:
@@ -31,3 +33,14 @@ class Repo:
         text = path.read_text(encoding="utf-8")
         assert old in text, (relative, old)
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    @contextmanager
+    def edited(self, relative: str, old: str, new: str) -> Iterator[None]:
+        """An uncommitted edit for the length of a test, then the file as it was."""
+        path = self.root / relative
+        original = path.read_text(encoding="utf-8")
+        self.edit(relative, old, new)
+        try:
+            yield
+        finally:
+            path.write_text(original, encoding="utf-8")

@@ -129,17 +129,12 @@ def test_footer_stamp_is_the_commit_not_the_clock(audited, audited_site: Path) -
 
 def test_dirty_tree_is_marked_and_shown_as_uncommitted(audited, tmp_path: Path) -> None:
     repo, _ = audited
-    path = repo.root / "scores" / "2011" / "beishan-xian.yaml"
-    original = path.read_text(encoding="utf-8")
-    try:
-        repo.edit("scores/2011/beishan-xian.yaml", "  1.3: 1\n", "  1.3: {score: 0.5, note: 推优名单未报}\n")
+    with repo.edited("scores/2011/beishan-xian.yaml", "  1.3: 1\n", "  1.3: {score: 0.5, note: 推优名单未报}\n"):
         code, output = build(repo.root, tmp_path / "site")
         assert code == 0, output
         card = (tmp_path / "site" / "2011" / "county" / "beishan-xian.html").read_text(encoding="utf-8")
         assert rows_by_id(card)["u-1.3"][5] == "未提交"
         assert "含未提交的修改" in card and "1.3：1 → 0.5（推优名单未报）" in card
-    finally:
-        path.write_text(original, encoding="utf-8")
 
 
 def test_without_git_the_site_says_so(fixture_site: Path) -> None:
@@ -172,10 +167,7 @@ def test_diff_between_commits(audited) -> None:
 
 def test_diff_of_the_work_tree_as_markdown(audited) -> None:
     repo, commits = audited
-    path = repo.root / "scores" / "2011" / "beishan-xian.yaml"
-    original = path.read_text(encoding="utf-8")
-    try:
-        repo.edit("scores/2011/beishan-xian.yaml", "  8.1: 5\n", "  8.1: {score: 4, note: 续签率未达标}\n")
+    with repo.edited("scores/2011/beishan-xian.yaml", "  8.1: 5\n", "  8.1: {score: 4, note: 续签率未达标}\n"):
         code, text = run("--root", str(repo.root), "diff", "HEAD", "--format", "markdown")
         assert code == 0
         assert text == (
@@ -185,20 +177,13 @@ def test_diff_of_the_work_tree_as_markdown(audited) -> None:
             "**涉及的考核部门**：女工部、维权帮扶中心（请相应部门审核）\n")
         code, text = run("--root", str(repo.root), "diff")  # BASE: the merge-base with main
         assert code == 0 and "8.1：5 → 4（续签率未达标）" in text
-    finally:
-        path.write_text(original, encoding="utf-8")
 
 
 def test_diff_refuses_broken_head(audited) -> None:
     repo, _ = audited
-    path = repo.root / "scores" / "2011" / "beishan-xian.yaml"
-    original = path.read_text(encoding="utf-8")
-    try:
-        repo.edit("scores/2011/beishan-xian.yaml", "  8.1: 5\n", "  8.1: 五\n")
+    with repo.edited("scores/2011/beishan-xian.yaml", "  8.1: 5\n", "  8.1: 五\n"):
         code, text = run("--root", str(repo.root), "diff", "HEAD")
         assert code == 1 and "E204" in text and "无法比较结果" in text
-    finally:
-        path.write_text(original, encoding="utf-8")
 
 
 def test_diff_outside_git_is_a_usage_error(tmp_path: Path) -> None:
