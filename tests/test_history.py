@@ -189,3 +189,19 @@ def test_diff_refuses_broken_head(audited) -> None:
 def test_diff_outside_git_is_a_usage_error(tmp_path: Path) -> None:
     root = fixture_project(tmp_path / "p")
     assert run("--root", str(root), "diff")[0] == 2
+
+
+def test_commits_link_to_the_repository_when_it_is_configured(audited) -> None:
+    import jinja2
+    from conftest import REPO
+    from scoreboard.pipeline import prepare
+    from scoreboard.render import Renderer
+    repo, commits = audited
+    prepared = prepare(repo.root, "测试", repo_url="https://git.example.org/city/scores/")
+    renderer = Renderer(jinja2.Environment(loader=jinja2.FileSystemLoader(REPO / "theme")), prepared.site)
+    _, card = renderer.render_task(prepared.views[2011], prepared.history, (2011, "county", "dongying-qu"))
+    link = f'<a href="https://git.example.org/city/scores/commit/{commits["D"]}">{commits["D"][:7]}</a>'
+    assert rows_by_id(card)["u-23"][5] == f"{commits['D'][:7]} 2012-02-01 赵六"
+    assert f"{link} 2012-02-01 赵六" in card  # the unit's row
+    url = f"https://git.example.org/city/scores/commit/{commits['D']}"
+    assert f'<a href="{url}"><code>{commits["D"][:7]}</code></a> 2012-02-01 赵六：更正' in card  # the change log

@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from decimal import Decimal
+
 from conftest import REPO, RULES_2011
+from scoreboard.values import fmt
 from htmltables import rows_by_id, table_rows
 from sitebuild import build, fixture_project
 
@@ -67,7 +70,11 @@ def test_exports_equal_the_pages(site_name: str, request: pytest.FixtureRequest)
         units = rows_by_id(card)
         for unit_id, points in county["units"].items():
             assert units[f"u-{unit_id}"][2] == ("待评" if points is None else str(points)), (county["slug"], unit_id)
-            assert units[f"u-{unit_id}"][4] == county["notes"].get(unit_id, "")
+            note = county["notes"].get(unit_id, "")
+            lost = Decimal(str(RULES_2011.units[unit_id].max)) - Decimal(str(points)) if points is not None else 0
+            if lost and not RULES_2011.units[unit_id].is_bonus:
+                note = f"扣 {fmt(lost)} 分" + (f"：{note}" if note else "")
+            assert units[f"u-{unit_id}"][4] == note, (county["slug"], unit_id)
         exported = csv_rows[county["slug"]]
         assert (exported["名次"], exported["总分"], exported["县市区"]) == (str(county["rank"]), str(county["total"]), county["name"])
         for item_id, points in county["items"].items():
