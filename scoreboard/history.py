@@ -221,6 +221,11 @@ class FileChange:
         """A new file's every unit is "added": its notes say so, the list would be noise."""
         return () if "新建评分文件" in self.notes else self.units
 
+    @property
+    def summary(self) -> str:
+        """What the change did, in one line (so that identical changes can be grouped)."""
+        return "；".join([*self.notes, *(u.describe for u in self.shown_units)])
+
 
 @dataclass(frozen=True)
 class YearCommit:
