@@ -500,7 +500,7 @@ def test_pre_commit_config_uses_the_same_hook():
 
 
 def test_pre_commit_files_validate_with_pre_commit():
-    """pre-commit's own schema, when pre-commit is installed (it is optional)."""
+    """pre-commit's own schema for both files."""
     from pre_commit import clientlib  # requirements-dev.txt
     clientlib.load_manifest(str(HOOKS))
     clientlib.load_config(str(PRE_COMMIT_CONFIG))
