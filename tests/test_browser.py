@@ -132,12 +132,16 @@ def test_scorecard_reads_without_javascript(browser: Browser, sample_site: Path)
     v.close()
 
 
-def test_print_hides_navigation(visit: Visit) -> None:
-    page = visit.open("2011/county/zhilan-xian.html")
+def test_print_hides_navigation(visit: Visit, tmp_path: Path) -> None:
+    import re
+    page = visit.open("2011/county/qihe-qu.html")
     page.emulate_media(media="print")
     assert page.locator("nav.sections").is_hidden()
     assert page.locator(".search-form").is_hidden()
     assert page.locator("table.units").first.is_visible()
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 1 <= pages <= 3, f"a scorecard prints on {pages} A4 pages"
 
 
 def test_offline_zip_works_unpacked_anywhere(browser: Browser, tmp_path: Path) -> None:
