@@ -91,8 +91,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         if path.resolve() != data_root and data_root not in path.resolve().parents:
             raise UsageError(f"{path} 不在数据目录 {args.root} 之内（评分文件在 scores/ 下）")
     project = check_project(args.root, args.paths or None)
-    fmt_name = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    printer = PRINTERS[fmt_name]
+    printer = _printer(args.format)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as report:
             printer(project.problems, report, project.files_checked)
@@ -139,6 +138,13 @@ def _write_table(out: TextIO, header: list[str], rows: list[list[str]]) -> None:
         out.write("  ".join(cells).rstrip() + "\n")
 
 
+def _printer(chosen: str | None):
+    """The chosen report format; under GitHub Actions annotations, else text."""
+    return PRINTERS[chosen or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")]
+
+
+# The site commands import MkDocs and the rendering stages only when run: `check`, which
+# staff and CI run most, starts without them.
 def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     from .pipeline import CheckFailed, prepare
     from .publish import build_site, write_zip
@@ -149,7 +155,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     config_file = PROJECT_DIR / "mkdocs.yml"
     settings = load_config(str(config_file))
     site_name, repo_url = settings.site_name, settings.repo_url
-    printer = PRINTERS[args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")]
+    printer = _printer(args.format)
     try:
         prepared = prepare(args.root, site_name, args.drafts, stamp_for(args.root), repo_url)
     except CheckFailed as failed:
