@@ -10,9 +10,9 @@ Changing the site engine means rewriting this module only.
 from __future__ import annotations
 
 import io
-import time
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +27,11 @@ from scoreboard.history import stamp_for  # noqa: E402
 from scoreboard.pipeline import CheckFailed, Prepared, prepare, take_over  # noqa: E402
 from scoreboard.problems import print_text  # noqa: E402
 from scoreboard.publish import write_pages, write_text  # noqa: E402
-from scoreboard.render import Renderer, page_paths  # noqa: E402
-from scoreboard.search import index_files  # noqa: E402
+from scoreboard.render import Renderer, page_paths, release_paths  # noqa: E402
+from scoreboard.search import index_files, index_paths  # noqa: E402
 
 log = logging.getLogger("mkdocs.scoreboard")
 _state: dict[str, Any] = {}
-
 
 
 def options(config: MkDocsConfig) -> tuple[Path, bool]:
@@ -65,9 +64,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     sitemap = files.get_file_from_path("sitemap.xml")  # MkDocs' template, no longer rendered
     if sitemap is not None:
         files.remove(sitemap)
-    released = [f"{year}/published/results.{ext}" for year in prepared.released or {} for ext in ("json", "csv")]
-    search = [f"assets/search/{name}.js" for name in ["pages", *map(str, prepared.views)]]
-    for path in [*page_paths(prepared.views), *released, "search.html", *search]:
+    released = [path for year in prepared.released or {} for path in release_paths(year)]
+    for path in [*page_paths(prepared.views), *released, "search.html", *index_paths(prepared.views)]:
         files.append(File(path, config.site_dir, config.site_dir, use_directory_urls=False))
     return files
 
@@ -81,7 +79,7 @@ def on_env(env, config: MkDocsConfig, files: Files):
     site_dir = Path(config.site_dir)
     started = time.perf_counter()
     written = write_pages(renderer, prepared.views, prepared.history, site_dir)
-    log.info(f"scoreboard: rendered {written} pages in {time.perf_counter() - started:.2f} s")
+    log.info(f"scoreboard: rendered {written} data pages and downloads in {time.perf_counter() - started:.2f} s")
     for results in (prepared.released or {}).values():
         for path, text in renderer.release_downloads(results):
             write_text(site_dir, path, text)
@@ -89,7 +87,6 @@ def on_env(env, config: MkDocsConfig, files: Files):
     pages = [(f.page.title or "", f.url, f.page.content or "") for f in files.documentation_pages() if f.page]
     for path, text in index_files(prepared.views, pages).items():
         write_text(site_dir, path, text)
-    log.info(f"scoreboard: wrote {written} data pages and downloads")
     return env
 
 

@@ -172,8 +172,9 @@ class Renderer:
 
     def release_downloads(self, results: YearResults) -> Iterator[tuple[str, str]]:
         """The results as officially announced, kept downloadable after corrections."""
-        yield f"{results.year}/published/results.json", results_json(results)
-        yield f"{results.year}/published/results.csv", results_csv(results)
+        json_path, csv_path = release_paths(results.year)
+        yield json_path, results_json(results)
+        yield csv_path, results_csv(results)
 
 
 Task = tuple[int, str, str]  # (year, kind, key): kind is section, county, department or download
@@ -199,6 +200,10 @@ def task_path(task: Task) -> str:
     if key == "schema.json":  # beside the others, as the score files' modeline names it
         return f"schema/{year}.json"
     return f"{year}/{key}"
+
+
+def release_paths(year: int) -> tuple[str, str]:
+    return f"{year}/published/results.json", f"{year}/published/results.csv"
 
 
 def county_path(year: int, slug: str) -> str:

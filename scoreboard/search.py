@@ -59,12 +59,20 @@ def page_entries(pages: Iterable[tuple[str, str, str]]) -> list[list[str]]:
     return [[PAGE, title, url, plain_text(fragment)] for title, url, fragment in pages]
 
 
+def index_path(key: str) -> str:
+    return f"assets/search/{key}.js"
+
+
+def index_paths(years: Iterable[int]) -> list[str]:
+    return [index_path("pages"), *(index_path(str(year)) for year in years)]
+
+
 def index_files(views: dict[int, YearView], pages: Iterable[tuple[str, str, str]]) -> dict[str, str]:
     """One script per year and one for the pages, so a reader loads only the years searched:
     a decade of national results would otherwise be one file of tens of megabytes."""
-    files = {"assets/search/pages.js": index_script("pages", page_entries(pages))}
+    files = {index_path("pages"): index_script("pages", page_entries(pages))}
     for year, view in views.items():
-        files[f"assets/search/{year}.js"] = index_script(str(year), year_entries(view))
+        files[index_path(str(year))] = index_script(str(year), year_entries(view))
     return files
 
 
