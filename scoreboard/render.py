@@ -140,11 +140,6 @@ class Renderer:
             self._templates[template] = self.env.get_template(template)
         return self._templates[template].render(base_url=relative_root(path), site=self.site, page_path=path, **context)
 
-    def year_pages(self, view: YearView, history: Any = None) -> Iterator[tuple[str, str]]:
-        """Every page and download of one year."""
-        for task in tasks(view):
-            yield self.render_task(view, history, task)
-
     def render_task(self, view: YearView, history: Any, task: "Task") -> tuple[str, str]:
         """One page or download. Tasks are small values, so a worker process can take them."""
         year, kind, key = task
