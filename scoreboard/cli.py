@@ -192,7 +192,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
-    from .diff import as_markdown, as_text, default_base, diff_revisions
+    from .diff import as_markdown, as_text, default_base, diff_revisions, refusal_markdown
 
     base = args.base or default_base(args.root)
     if base is None:
@@ -200,6 +200,12 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
     diff, head_project, problem = diff_revisions(args.root, base, args.head)
     if diff is None:
         if head_project is not None:
+            if args.format == "markdown":
+                # CI saves the Markdown as the reviewer's report: it says why there is no
+                # table, and the problems also go to stderr, into the job's log.
+                PRINTERS["text"](head_project.problems, sys.stderr, head_project.files_checked)
+                out.write(refusal_markdown(head_project.problems, head_project.files_checked))
+                return EXIT_PROBLEMS
             PRINTERS["text"](head_project.problems, out, head_project.files_checked)
             out.write(f"{problem}，无法比较结果。\n")
             return EXIT_PROBLEMS

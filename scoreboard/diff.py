@@ -7,12 +7,15 @@ changed, so that the right departments review the change.
 """
 from __future__ import annotations
 
+import io
+import re
 import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from .history import checkout_data, git_text
+from .problems import Problem, print_text
 from .project import Project, check_project
 from .score import score_year
 from .values import fmt
@@ -183,6 +186,19 @@ def as_text(diff: ResultsDiff) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def refusal_markdown(problems: list[Problem], files_checked: int) -> str:
+    """The Markdown report when the changed files have errors: CI saves it for the reviewer,
+    so it says why there is no table and lists the problems as the check prints them."""
+    listing = io.StringIO()
+    print_text(problems, listing, files_checked)
+    body = listing.getvalue()
+    # A fence longer than any run of backticks in the messages (they quote the user's text).
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", body)), default=0))
+    return "\n".join(["### 评分变化：无法比较", "",
+                      "修改后的评分文件有错误，无法比较结果，也不能发布。请按下列位置改正（检查任务 check 列出的是同样的问题）：",
+                      "", f"{fence}text", body.rstrip("\n"), fence]) + "\n"
 
 
 def as_markdown(diff: ResultsDiff) -> str:

@@ -186,6 +186,21 @@ def test_diff_refuses_broken_head(audited) -> None:
         assert code == 1 and "E204" in text and "无法比较结果" in text
 
 
+def test_diff_as_markdown_says_why_it_cannot_compare(audited, capsys) -> None:
+    """CI saves the Markdown for the reviewer: it must name the problem, and the job's log
+    (stderr) must show it too, not only the file."""
+    repo, _ = audited
+    with repo.edited("scores/2011/beishan-xian.yaml", "  8.1: 5\n", "  8.1: 五``` \n"):
+        code, text = run("--root", str(repo.root), "diff", "HEAD", "--format", "markdown")
+    assert code == 1
+    assert text.startswith("### 评分变化：无法比较\n") and "有错误，无法比较结果" in text
+    [line] = [line for line in text.splitlines() if "E204" in line]
+    assert line.startswith("scores/2011/beishan-xian.yaml:")
+    fence = text.splitlines()[-1]
+    assert set(fence) == {"`"} and len(fence) > 3, "the user's ``` must not close the block"
+    assert "scores/2011/beishan-xian.yaml:" in capsys.readouterr().err
+
+
 def test_diff_outside_git_is_a_usage_error(tmp_path: Path) -> None:
     root = fixture_project(tmp_path / "p")
     assert run("--root", str(root), "diff")[0] == 2
