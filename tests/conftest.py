@@ -1,4 +1,11 @@
-"""Shared fixtures: a throwaway project folder with the real 2011 rules and tiny score files."""
+"""Shared fixtures: a throwaway project folder with the 2011 rules and tiny score files.
+
+Tests of the tool never read the repository's own `rules/` and `scores/`: those hold real
+results that change every year. They read copies under tests/fixtures/ instead
+(`rules/2011.yaml`, the sample data as of the first release in `sample/`, and the small
+`site/` project). Only tests/test_repository_data.py looks at the live data, and only the
+way `build.py check` and `build.py build` do.
+"""
 from __future__ import annotations
 
 import shutil
@@ -8,11 +15,14 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+RULES_2011_FILE = FIXTURES / "rules" / "2011.yaml"   # a copy of rules/2011.yaml
+SAMPLE = FIXTURES / "sample"                       # a copy of scores/ as first published
 sys.path.insert(0, str(REPO))
 
 from scoreboard.rules import load_rules  # noqa: E402
 
-RULES_2011, _ = load_rules(REPO / "rules" / "2011.yaml", "rules/2011.yaml")
+RULES_2011, _ = load_rules(RULES_2011_FILE, "rules/2011.yaml")
 
 
 def full_scores(year: int = 2011, deductions: dict[str, str] | None = None, rules=RULES_2011) -> str:
@@ -38,7 +48,7 @@ class ProjectDir:
         self.root = root
         (root / "rules").mkdir(parents=True)
         (root / "scores" / "2011").mkdir(parents=True)
-        shutil.copy(REPO / "rules" / "2011.yaml", root / "rules" / "2011.yaml")
+        shutil.copy(RULES_2011_FILE, root / "rules" / "2011.yaml")
         self.counties: list[tuple[str, str, str]] = []
 
     def register(self, slug: str, name: str, extra: str = "") -> None:
@@ -69,6 +79,11 @@ def project(tmp_path: Path) -> ProjectDir:
     return ProjectDir(tmp_path / "project")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "data: checks the repository's own rules/ and scores/ "
+                            "(deselect with -m 'not data' to test the tool alone)")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite tests/golden/ from the current output (review the diff before committing)")
@@ -86,10 +101,17 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own sample data, built as the README's first command builds it."""
+def sample_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample data (tests/fixtures/sample) in a git repository of one commit."""
+    from sitebuild import sample_project as make
+    return make(tmp_path_factory.mktemp("sample") / "project")
+
+
+@pytest.fixture(scope="session")
+def sample_site(sample_project: Path) -> Path:
+    """The sample data built as the README's first command builds the repository."""
     from sitebuild import build
-    site = tmp_path_factory.mktemp("sample") / "site"
-    code, output = build(REPO, site)
+    site = sample_project.parent / "site"
+    code, output = build(sample_project, site)
     assert code == 0, output
     return site

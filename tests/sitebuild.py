@@ -5,17 +5,27 @@ import io
 import shutil
 from pathlib import Path
 
-from conftest import REPO
+from conftest import FIXTURES, RULES_2011_FILE, SAMPLE
+from gitrepo import Repo
 from scoreboard.cli import main
 
-FIXTURE = REPO / "tests" / "fixtures" / "site"
+FIXTURE = FIXTURES / "site"
 
 
 def fixture_project(target: Path) -> Path:
     """The fixture's scores with the real 2011 rules, in a folder that is not a git repository."""
     shutil.copytree(FIXTURE / "scores", target / "scores")
     (target / "rules").mkdir()
-    shutil.copy(REPO / "rules" / "2011.yaml", target / "rules" / "2011.yaml")
+    shutil.copy(RULES_2011_FILE, target / "rules" / "2011.yaml")
+    return target
+
+
+def sample_project(target: Path) -> Path:
+    """The sample data with the 2011 rules, committed once so that pages carry a version stamp."""
+    shutil.copytree(SAMPLE, target / "scores")
+    (target / "rules").mkdir()
+    shutil.copy(RULES_2011_FILE, target / "rules" / "2011.yaml")
+    Repo(target).commit("2011年度考核结果（示例）", "县总工会考核办", "2012-01-05T10:00:00+08:00")
     return target
 
 

@@ -19,9 +19,9 @@ def run(*argv: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def test_check_sample_data_is_clean(monkeypatch) -> None:
+def test_check_sample_data_is_clean(sample_project, monkeypatch) -> None:
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    code, text = run("check")
+    code, text = run("--root", str(sample_project), "check")
     assert code == 0
     assert text == "检查通过：16 个文件，没有发现问题。\n"
 
@@ -78,8 +78,8 @@ def test_usage_errors_exit_2(argv: list[str]) -> None:
     assert build.main(argv) == 2
 
 
-def test_rank_prints_a_table() -> None:
-    code, text = run("rank", "2011")
+def test_rank_prints_a_table(sample_project) -> None:
+    code, text = run("--root", str(sample_project), "rank", "2011")
     assert code == 0
     lines = text.splitlines()
     assert lines[0] == "2011年度县市区工会工作考核细则 总排名"
@@ -89,8 +89,9 @@ def test_rank_prints_a_table() -> None:
     assert "苇渚区" not in text
 
 
-def test_rank_with_drafts_marks_them() -> None:
-    code, text = run("rank", "2011", "--drafts")
+def test_rank_with_drafts_marks_them(sample_project) -> None:
+    code, text = run("--root", str(sample_project), "rank", "2011", "--drafts")
+    assert code == 0
     assert "苇渚区*" in text and text.endswith("* 草稿，成绩为暂定\n")
 
 

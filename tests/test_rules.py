@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, RULES_2011
+from conftest import REPO, RULES_2011, RULES_2011_FILE
 from scoreboard.rules import load_rules
 
 # A copy of shared/seed/000_42bd0956bc5c150e.txt (附件1 of 2011), so the test runs in any clone.
@@ -69,7 +69,7 @@ def test_one_canonical_name_per_department() -> None:
 
 
 def _broken(tmp_path: Path, old: str, new: str, count: int = 1) -> list[tuple[int, str, str]]:
-    text = (REPO / "rules" / "2011.yaml").read_text(encoding="utf-8")
+    text = RULES_2011_FILE.read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / "2011.yaml"
     path.write_text(text.replace(old, new, count), encoding="utf-8")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, RULES_2011, ProjectDir
+from conftest import REPO, RULES_2011, SAMPLE, ProjectDir
 from scoreboard.load import Mapping, Scalar, parse
 from scoreboard.project import check_project
 from scoreboard.registry import load_registry
@@ -196,9 +196,9 @@ def test_new_county_for_a_registered_county_only_writes_its_file(project: Projec
         new_county(project.root, RULES_2011, "xin-xian", "另一个县")
 
 
-def test_the_real_registry_accepts_a_new_county(tmp_path: Path):
+def test_the_sample_registry_accepts_a_new_county(tmp_path: Path):
     path = tmp_path / "counties.yaml"
-    original = (REPO / "scores" / "counties.yaml").read_text(encoding="utf-8")
+    original = (SAMPLE / "counties.yaml").read_text(encoding="utf-8")
     path.write_text(original, encoding="utf-8")
     register_county(path, "xin-xian", "新县")
     assert path.read_text(encoding="utf-8") == original + "  - slug: xin-xian\n    name: 新县\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 from decimal import Decimal
 
-from conftest import REPO, RULES_2011, ProjectDir
+from conftest import FIXTURES, RULES_2011, ProjectDir
 from scoreboard.project import check_project
 from scoreboard.rules import load_rules
 from scoreboard.score import competition_ranks, score_year
@@ -55,7 +55,7 @@ def test_bonus_adds_to_total_and_category_ranks() -> None:
 
 
 def test_bonus_is_capped_by_the_rules(tmp_path) -> None:
-    shutil.copy(REPO / "tests" / "fixtures" / "rules-2012.yaml", tmp_path / "2012.yaml")
+    shutil.copy(FIXTURES / "rules-2012.yaml", tmp_path / "2012.yaml")
     rules, problems = load_rules(tmp_path / "2012.yaml", "rules/2012.yaml")
     assert problems == []
     [standing] = score_year(rules, [sheet("a", {"4": "4", "5": "3"}, rules=rules)]).standings
@@ -72,8 +72,8 @@ def test_drafts_are_left_out_unless_asked_and_then_provisional() -> None:
     assert not with_drafts.by_slug()["a"].score.provisional
 
 
-def test_sample_data_scores_exactly() -> None:
-    project = check_project(REPO)
+def test_sample_data_scores_exactly(sample_project) -> None:
+    project = check_project(sample_project)
     assert not project.has_errors, project.problems
     results = score_year(project.rules[2011], project.sheets[2011])
     table = [(s.rank, s.score.slug, fmt(s.score.base), fmt(s.score.bonus), fmt(s.score.total))
@@ -90,7 +90,7 @@ def test_sample_data_scores_exactly() -> None:
 
 
 def test_multi_year_project(project: ProjectDir) -> None:
-    shutil.copy(REPO / "tests" / "fixtures" / "rules-2012.yaml", project.root / "rules" / "2012.yaml")
+    shutil.copy(FIXTURES / "rules-2012.yaml", project.root / "rules" / "2012.yaml")
     project.add_county("jia-xian", "甲县")
     project.write("scores/2012/jia-xian.yaml",
                   "county: 甲县\nyear: 2012\nstatus: final\nscores:\n  1.1: 4\n  1.2: {score: 1.5, note: 少一次}\n"

@@ -14,7 +14,7 @@ import pytest
 
 from decimal import Decimal
 
-from conftest import REPO, RULES_2011
+from conftest import FIXTURES, REPO, RULES_2011, SAMPLE
 from scoreboard.values import fmt
 from htmltables import rows_by_id, table_rows
 from sitebuild import build, fixture_project
@@ -83,7 +83,7 @@ def test_exports_equal_the_pages(site_name: str, request: pytest.FixtureRequest)
 
 def test_every_county_has_a_page_and_a_row(sample_site: Path) -> None:
     results = json.loads(read(sample_site, "2011/results.json"))
-    registry = (REPO / "scores" / "counties.yaml").read_text(encoding="utf-8")
+    registry = (SAMPLE / "counties.yaml").read_text(encoding="utf-8")
     slugs = re.findall(r"slug: (\S+)", registry)
     published = {c["slug"] for c in results["counties"]}
     assert published == set(slugs) - {"weizhu-qu"}  # the one draft is not published
@@ -162,9 +162,15 @@ def test_same_input_same_bytes(tmp_path: Path, fixture_site: Path) -> None:
     assert listed == sorted(listed) and "2011/results.json" in listed
 
 
-def test_mkdocs_build_strict_is_clean(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(REPO / "mkdocs.yml"),
-                           "-d", str(tmp_path / "site")], capture_output=True, text=True, cwd=REPO)
+def test_mkdocs_build_strict_is_clean(tmp_path: Path, sample_project: Path) -> None:
+    # mkdocs.yml with the data root pointed at the sample (MkDocs' own INHERIT mechanism).
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"INHERIT: {REPO / 'mkdocs.yml'}\ndocs_dir: {REPO / 'content'}\n"
+                      f"theme:\n  name: null\n  custom_dir: {REPO / 'theme'}\n  locale: zh\n"
+                      f"  static_templates: [404.html]\nhooks: [{REPO / 'scoreboard' / 'hooks.py'}]\n"
+                      f"extra:\n  scoreboard:\n    root: {sample_project}\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config),
+                           "-d", str(tmp_path / "site")], capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "WARNING" not in done.stderr
     assert (tmp_path / "site" / "2011" / "criteria.html").exists()
@@ -185,7 +191,7 @@ def test_zip_and_site_are_reproducible_and_carry_no_local_paths(tmp_path: Path) 
 def test_two_years_latest_at_the_root_with_a_year_switcher(tmp_path: Path) -> None:
     import shutil
     root = fixture_project(tmp_path / "p")
-    shutil.copy(REPO / "tests" / "fixtures" / "rules-2012.yaml", root / "rules" / "2012.yaml")
+    shutil.copy(FIXTURES / "rules-2012.yaml", root / "rules" / "2012.yaml")
     (root / "scores" / "2012").mkdir()
     for slug, name in (("beishan-xian", "北杉县"), ("dongying-qu", "东滢区"), ("nanxi-shi", "南溪市"), ("xilu-xian", "西麓县")):
         (root / "scores" / "2012" / f"{slug}.yaml").write_text(
