@@ -3,8 +3,9 @@
 Each score file's first line is a modeline,
 ``# yaml-language-server: $schema=../schema/<year>.json``, which editors with a YAML
 language server (VS Code's YAML extension and others) read: they then underline an unknown
-unit, a score above its maximum or a ``3分``, and show each unit's maximum and criterion
-text on hover. The schema is generated from ``rules/<year>.yaml`` into
+unit, a score above its maximum, off the score step or a ``3分``, show each unit's maximum
+and criterion text on hover over its score, and offer the missing unit ids with theirs
+(tests/test_lsp.py drives the real yaml-language-server to keep it so). The schema is generated from ``rules/<year>.yaml`` into
 ``scores/schema/<year>.json`` (``python -m scoreboard.schema``); ``build.py check`` stays
 the authority (it knows the registry, exact decimals and the score step), the schema is
 only the early warning.
@@ -12,6 +13,7 @@ only the early warning.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +25,7 @@ from .values import fmt
 # Draft-07: the YAML extension editors use supports it fully (its 2020-12 support varies by version).
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 SCHEMA_DIR = Path("scores") / "schema"
+TOP_KEYS = ("county", "year", "status", "scores")
 
 
 def schema_path(root: Path, year: int) -> Path:
@@ -41,10 +44,15 @@ def json_number(value: Decimal) -> int | float:
     return float(fmt(value))
 
 
-def binary_exact(step: Decimal) -> bool:
-    """Whether ``multipleOf: step`` is safe: validators divide in floating point, so a step
-    such as 0.1 (not exact in binary) would wrongly reject 0.3; 0.5, 0.25 and 1 are exact."""
-    return step > 0 and Decimal(float(step)) == step
+def unit_pattern(rules: Rules) -> str:
+    """One regular expression matching exactly the unit ids, as text.
+
+    YAML reads a key such as ``1.1`` or ``5`` as a number, and the YAML language server then
+    compares it with the string names under ``properties`` and finds no match, so with
+    ``additionalProperties: false`` every unit would be "not allowed". A pattern is tested
+    against the key's text, so listing the ids here marks them as known; their schemas
+    stay under ``properties``, which the server uses for hover and completion."""
+    return "^(" + "|".join(re.escape(uid) for uid in rules.units) + ")$"
 
 
 def _unit_title(unit: Unit) -> str:
@@ -60,7 +68,10 @@ def _unit_description(unit: Unit) -> str:
 
 def _unit_schema(rules: Rules, unit: Unit) -> dict:
     bounds: dict = {"type": "number", "minimum": 0, "maximum": json_number(unit.max)}
-    if rules.score_step is not None and binary_exact(rules.score_step):
+    if rules.score_step is not None:
+        # The YAML language server takes the remainder in decimal (0.3 is a multiple of 0.1);
+        # a validator that divides in binary floating point may wrongly refuse such a score,
+        # and build.py check, exact in Decimal, stays the authority.
         bounds["multipleOf"] = json_number(rules.score_step)
     description = _unit_description(unit)
     return {
@@ -114,13 +125,20 @@ def json_schema(rules: Rules) -> dict:
                 "type": "object",
                 "description": "评分项: 分值，每行一项。评分项是分项编号（如 1.1）或不分项的条目编号（如 5）",
                 "properties": {unit.id: _unit_schema(rules, unit) for unit in rules.units.values()},
+                "patternProperties": {unit_pattern(rules): True},
                 "additionalProperties": False,
             },
         },
-        "required": ["county", "year", "status", "scores"],
         "additionalProperties": False,
-        "if": {"properties": {"status": {"const": FINAL}}, "required": ["status"]},
-        "then": {"properties": {"scores": {"required": base_units}}},
+        "allOf": [
+            # A misspelt key is reported on its own line ("not allowed"); only when every key
+            # is known does a missing one count, else the server would also put "missing
+            # property" on the file's first line, away from the mistake.
+            {"if": {"propertyNames": {"enum": list(TOP_KEYS)}},
+             "then": {"required": list(TOP_KEYS)}},
+            {"if": {"properties": {"status": {"const": FINAL}}, "required": ["status"]},
+             "then": {"properties": {"scores": {"required": base_units}}}},
+        ],
     }
 
 

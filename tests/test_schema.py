@@ -12,7 +12,7 @@ import pytest
 
 from conftest import REPO, RULES_2011, score_file
 from scoreboard.load import Mapping, Node, Scalar, Sequence, load_file, parse
-from scoreboard.schema import binary_exact, json_schema, modeline, schema_path, schema_text, write_schemas
+from scoreboard.schema import json_schema, modeline, schema_path, schema_text, unit_pattern, write_schemas
 from scoreboard.values import DECIMAL_TEXT
 
 SCORE_FILES = sorted((REPO / "scores" / "2011").glob("*.yaml"))
@@ -22,14 +22,16 @@ REGENERATE = "重新生成：.venv/bin/python -m scoreboard.schema（然后提�
 
 def plain(node: Node | None):
     """A node as an editor's YAML server sees it: plain scalars that look like numbers are
-    numbers, everything else is text; keys stay strings as written."""
+    numbers (exact decimals here, so that ``multipleOf: 0.1`` is checked without binary
+    rounding, as the YAML language server does), everything else is text; keys stay
+    strings as written (tests/test_lsp.py covers the server, which reads them as numbers)."""
     if isinstance(node, Mapping):
         return {key.text: plain(value) for key, value in node.pairs}
     if isinstance(node, Sequence):
         return [plain(item) for item in node.items]
     assert isinstance(node, Scalar)
     if node.plain and DECIMAL_TEXT.fullmatch(node.text):
-        return int(node.text) if "." not in node.text else float(node.text)
+        return int(node.text) if "." not in node.text else Decimal(node.text)
     return node.text
 
 
@@ -39,9 +41,14 @@ def from_text(text: str):
     return plain(tree)
 
 
+def exact_schema(rules=RULES_2011) -> dict:
+    """The schema as its JSON text reads, with decimal fractions as Decimals."""
+    return json.loads(schema_text(rules), parse_float=Decimal)
+
+
 @pytest.fixture(scope="module")
 def validator() -> jsonschema.Draft7Validator:
-    schema = json_schema(RULES_2011)
+    schema = exact_schema()
     jsonschema.Draft7Validator.check_schema(schema)
     return jsonschema.Draft7Validator(schema)
 
@@ -138,17 +145,17 @@ def test_every_unit_describes_its_maximum_and_criterion():
 
 
 def test_final_requires_exactly_the_base_units():
-    required = json_schema(RULES_2011)["then"]["properties"]["scores"]["required"]
+    required = json_schema(RULES_2011)["allOf"][1]["then"]["properties"]["scores"]["required"]
     assert required == [u.id for u in RULES_2011.units.values() if not u.is_bonus]
     assert "30" not in required and "8.1" in required
 
 
-def test_multiple_of_only_for_a_step_exact_in_binary(validator):
-    assert "multipleOf" not in json.dumps(json_schema(RULES_2011))  # 2011's step is 0.1
-    # with 0.1 as multipleOf, floating point would refuse 0.3: the schema must accept it
+def test_the_score_step_is_a_multiple_of_rule(validator):
+    unit = json_schema(RULES_2011)["properties"]["scores"]["properties"]["1.1"]
+    assert unit["anyOf"][0]["multipleOf"] == 0.1 and unit["anyOf"][1]["properties"]["score"]["multipleOf"] == 0.1
+    assert any(e.startswith("scores/1.1") for e in errors(validator, from_text(score_file("鹭屿县", deductions={"1.1": "0.05"}))))
+    # 0.3 is a multiple of 0.1 in decimal (the YAML language server computes it so too)
     assert errors(validator, from_text(score_file("鹭屿县", deductions={"1.1": "{score: 0.3, note: 扣分}"}))) == []
-    assert binary_exact(Decimal("0.5")) and binary_exact(Decimal("1")) and binary_exact(Decimal("0.25"))
-    assert not binary_exact(Decimal("0.1")) and not binary_exact(Decimal("0.2"))
     halves = json_schema(dataclasses.replace(RULES_2011, score_step=Decimal("0.5")))
     unit = halves["properties"]["scores"]["properties"]["1.1"]
     assert unit["anyOf"][0]["multipleOf"] == 0.5
@@ -185,10 +192,30 @@ def test_every_score_file_starts_with_the_modeline(path: Path):
     assert target == schema_path(REPO, year).resolve() and target.exists()
 
 
+def test_unit_ids_are_known_by_pattern_too():
+    """The YAML language server reads ``1.1`` as a number and matches it only by pattern."""
+    pattern = json_schema(RULES_2011)["properties"]["scores"]["patternProperties"]
+    assert list(pattern) == [unit_pattern(RULES_2011)] and pattern[unit_pattern(RULES_2011)] is True
+    import re
+    for uid in RULES_2011.units:
+        assert re.fullmatch(unit_pattern(RULES_2011), uid), uid
+    for other in ("1.10", "1x1", "8", "36", "11.1", "1.1 "):
+        assert not re.search(unit_pattern(RULES_2011), other), other
+
+
+def test_a_misspelt_top_level_key_is_reported_without_missing_keys(validator):
+    """Only the misspelt key is wrong (an editor marks its line), not a "missing" status."""
+    text = score_file("鹭屿县").replace("status: final", "staus: final")
+    assert errors(validator, from_text(text)) == [": Additional properties are not allowed ('staus' was unexpected)"]
+    # with every key known, a missing one is reported
+    assert errors(validator, from_text(score_file("鹭屿县").replace("status: final\n", ""))) == [
+        ": 'status' is a required property"]
+
+
 def test_draft_07_editors_read_it_the_same_way():
     """Editors' YAML servers often implement draft-07 only: the schema uses no keyword whose
     meaning differs, so a draft-07 validator gives the same verdicts."""
-    schema = {**json_schema(RULES_2011), "$schema": "http://json-schema.org/draft-07/schema#"}
+    schema = {**exact_schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
     jsonschema.Draft7Validator.check_schema(schema)
     draft7 = jsonschema.Draft7Validator(schema)
     for path in SCORE_FILES:
