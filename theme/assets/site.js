@@ -28,8 +28,16 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "sort";
-      while (th.firstChild) button.appendChild(th.firstChild);
-      th.appendChild(button);
+      if (th.querySelector("a, button, input, select, textarea")) {
+        // A header that holds a link keeps it as it is (it opens the criterion), with a
+        // separate sort button beside it: a link inside a button cannot be reached alone.
+        button.className = "sort sort-only";
+        button.setAttribute("aria-label", "按“" + th.textContent.trim() + "”排序");
+        th.appendChild(button);
+      } else {
+        while (th.firstChild) button.appendChild(th.firstChild);
+        th.appendChild(button);
+      }
       button.addEventListener("click", function () { sortBy(table, index, th); });
     });
   });

@@ -1,0 +1,76 @@
+"""Accessibility by a tool nobody on the team wrote: axe-core (from npm) injected into every
+page type of the built site in Debian's Chromium, at a desktop and a phone width, must find
+no violation at all, of any impact."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from conftest import REPO
+from test_browser import CHROMIUM, FLAGS
+
+AXE = REPO / ".tools" / "node_modules" / "axe-core" / "axe.min.js"
+SETUP = "安装测试工具：bash .ci/install-test-tools.sh"
+
+# One page of every template, from the sample site (a git repository, so the change log
+# has entries). The search page runs a query so that its results are checked too.
+PAGE_TYPES = ["index.html", "about.html", "guide.html", "404.html", "search.html?q=县",
+              "2011/index.html", "2011/categories.html", "2011/criteria.html", "2011/departments.html",
+              "2011/matrix.html", "2011/downloads.html", "2011/changes.html",
+              "2011/county/qihe-qu.html", "2011/department/nvgongbu.html"]
+WIDTHS = [1280, 360]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def axe_violations(browser: Browser, site: Path, path: str, width: int) -> list[str]:
+    assert AXE.exists(), f"缺少 axe-core；{SETUP}"
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        path, _, query = path.partition("?")
+        page.goto((site / path).as_uri() + (f"?{query}" if query else ""))
+        if path == "search.html":
+            page.wait_for_selector("#search-results li")
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        result = page.evaluate("""async () => {
+            const r = await axe.run(document, {resultTypes: ["violations"]});
+            return r.violations.map(v => ({id: v.id, impact: v.impact,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")), count: v.nodes.length}));
+        }""")
+    finally:
+        context.close()
+    return [f"{v['id']} ({v['impact']}, {v['count']} nodes): {json.dumps(v['nodes'], ensure_ascii=False)}"
+            for v in result]
+
+
+def test_axe_is_the_pinned_version():
+    assert AXE.exists(), f"缺少 axe-core；{SETUP}"
+    version = json.loads((AXE.parent / "package.json").read_text(encoding="utf-8"))["version"]
+    assert version.startswith("4."), version
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_no_axe_violation(browser: Browser, sample_site: Path, path: str, width: int) -> None:
+    assert (sample_site / path.partition("?")[0]).exists(), path
+    assert axe_violations(browser, sample_site, path, width) == []
+
+
+def test_axe_finds_a_planted_fault(browser: Browser, sample_site: Path, tmp_path: Path) -> None:
+    """The harness itself can fail: a button inside a link is reported."""
+    page = tmp_path / "bad.html"
+    page.write_text('<!doctype html><html lang="zh-CN"><head><title>x</title></head><body><main>'
+                    '<a href="#x"><button>按钮</button></a></main></body></html>', encoding="utf-8")
+    found = axe_violations(browser, tmp_path, "bad.html", 1280)
+    assert any(v.startswith("nested-interactive") for v in found), found
