@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .history import checkout_data, git_text
+from .git import checkout_data, git_text, resolve
 from .problems import Problem, print_text
 from .project import Project, check_project
 from .score import score_year
@@ -113,7 +113,8 @@ def load_side(root: Path, revision: str | None, folder: Path) -> Project | None:
     """The project at a revision (None: the work tree itself)."""
     if revision is None:
         return check_project(root)
-    if not checkout_data(root, revision, folder):
+    commit = resolve(root, revision)
+    if commit is None or not checkout_data(root, commit, folder):
         return None
     return check_project(folder)
 
@@ -122,7 +123,7 @@ def label(root: Path, revision: str | None) -> str:
     """How a side is named in the output: 工作区, a short hash, or a name with its short hash."""
     if revision is None:
         return "工作区"
-    short = (git_text(root, "rev-parse", "--short", revision) or "").strip()
+    short = (git_text(root, "rev-parse", "--short", "--end-of-options", revision) or "").strip()
     if not short or revision.startswith(short):
         return short or revision
     return f"{revision}（{short}）"
@@ -148,12 +149,12 @@ def _place(place: tuple[Decimal, int] | None) -> tuple[str, str]:
     return ("—", "—") if place is None else (fmt(place[0]), str(place[1]))
 
 
-def _unit_text(unit: UnitDiff) -> str:
+def _unit_text(unit: UnitDiff, quote=lambda text: text) -> str:
     old = "—" if unit.old is None else fmt(unit.old)
     new = "（删除）" if unit.new is None else fmt(unit.new)
     note = unit.new_note if unit.new is not None else ""
     note_changed = unit.old_note != unit.new_note and unit.new is not None
-    return f"{unit.unit_id}：{old} → {new}" + (f"（{note}）" if note and (note_changed or unit.old != unit.new) else "")
+    return f"{unit.unit_id}：{old} → {new}" + (f"（{quote(note)}）" if note and (note_changed or unit.old != unit.new) else "")
 
 
 def _county_event(county: CountyDiff) -> str:
@@ -184,6 +185,16 @@ def as_text(diff: ResultsDiff) -> str:
     return "\n".join(lines) + "\n"
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~.:])")
+
+
+def _literal(text: str) -> str:
+    """Text from a score file as literal Markdown: no link, image, HTML, emphasis or table
+    break can come out of a name or a note in the job summary."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -202,7 +213,7 @@ def refusal_markdown(problems: list[Problem], files_checked: int) -> str:
 
 
 def as_markdown(diff: ResultsDiff) -> str:
-    lines = [f"### 评分变化：{_cell(diff.base_label)} → {_cell(diff.head_label)}", ""]
+    lines = [f"### 评分变化：{_literal(diff.base_label)} → {_literal(diff.head_label)}", ""]
     if diff.empty:
         return "\n".join(lines + ["结果没有变化。"]) + "\n"
     lines += ["| 年度 | 县市区 | 总分 | 名次 | 变化 |", "|---|---|---|---|---|"]
@@ -210,8 +221,8 @@ def as_markdown(diff: ResultsDiff) -> str:
         (t0, r0), (t1, r1) = _place(county.before), _place(county.after)
         event = _county_event(county)
         listed = county.units if not event or event.startswith("状态") else ()
-        changes = "<br>".join(_cell(_unit_text(u)) for u in listed) or _cell(event) or "—"
-        name = f"{_cell(county.name)}{'（' + event + '）' if event else ''}"
+        changes = "<br>".join(_cell(_unit_text(u, _literal)) for u in listed) or _cell(event) or "—"
+        name = f"{_literal(county.name)}{'（' + event + '）' if event else ''}"
         lines.append(f"| {county.year} | {name} | {t0} → {t1} | {r0} → {r1} | {changes} |")
     if diff.departments:
         lines += ["", f"**涉及的考核部门**：{'、'.join(diff.departments)}（请相应部门审核）"]

@@ -1,167 +1,46 @@
-"""The audit trail from git: who changed which score, when and why; releases; the build stamp.
+"""The audit trail: who changed which published score, when and why; releases; corrections.
 
-Git is the system of record. One ``git log`` lists every commit that touched a score file
-(renames followed), one ``git cat-file --batch`` reads every revision of those files, and
-each revision is *loaded as YAML*, so a change reads as ``8.1：5 → 4.5``, not as a line
-diff. Without git (a tarball) every function here returns "no history" and the site
-still builds.
+Git is the system of record, read through ``scoreboard.git``. The trail holds only what was
+published: the first-parent line of the built branch (each merged pull request or direct
+commit is one step, so work inside a pull request that never reached the branch is not
+shown), and only the exact files the check validates (``scores/<year>/<slug>.yaml`` of
+registered counties, in years that have rules). Every revision is loaded and validated as
+strictly as the check does; a revision that would not pass is shown as such, never its
+content, and drafts stay out unless the site publishes drafts. Without git (a tarball) there
+is no history and the site says so.
 """
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
-import yaml
-
-from .render import Stamp
+from . import git
+from .git import CommitInfo, Touch
+from .load import decode, parse
+from .project import Project
+from .rules import Rules
+from .validate import validate_sheet
+from .values import fmt
 
 RELEASE_PREFIX = "published/"  # a tag published/2011 marks 2011's results as announced
-_SCORE_PATH = re.compile(r"(?:^|/)scores/([12][0-9]{3})/([a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
+REGULAR_MODES = (b"100644", b"100755")
+REVISION_SIZE_LIMIT = 1 << 20  # the check's limit for a score file
+_SCORE_PATH = re.compile(rb"scores/([12][0-9]{3})/([a-z0-9]+(?:-[a-z0-9]+)*)\.yaml")
 
 
-# --- running git -----------------------------------------------------------------------
-
-def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
-    """Run git in ``root``; None when git is missing or the folder is not a repository."""
-    try:
-        done = subprocess.run(["git", "-c", "core.quotePath=false", "-C", str(root), *args],
-                              input=stdin, capture_output=True, check=False)
-    except OSError:
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
-def git_text(root: Path, *args: str) -> str | None:
-    out = git(root, *args)
-    return None if out is None else out.decode("utf-8", "replace")
-
-
-def stamp_for(root: Path) -> Stamp:
-    """The HEAD commit and its committer date; dirty when the work tree differs from it."""
-    head = git_text(root, "log", "-1", "--format=%H%x00%cs%x00%ct")
-    if not head:
-        return Stamp()
-    commit, date, epoch = head.strip().split("\0")
-    status = git_text(root, "status", "--porcelain", "--", ".")
-    return Stamp(commit, date, bool(status and status.strip()), epoch)
-
-
-def read_blobs(root: Path, blob_ids: Iterable[str]) -> dict[str, bytes]:
-    """Many blobs through one ``git cat-file --batch``."""
-    ids = sorted(set(blob_ids))
-    if not ids:
-        return {}
-    out = git(root, "cat-file", "--batch", stdin=("\n".join(ids) + "\n").encode())
-    blobs: dict[str, bytes] = {}
-    if out is None:
-        return blobs
-    position = 0
-    for blob_id in ids:
-        header_end = out.index(b"\n", position)
-        header = out[position:header_end].split()
-        position = header_end + 1
-        if len(header) == 3:
-            size = int(header[2])
-            blobs[blob_id] = out[position:position + size]
-            position += size + 1
-    return blobs
-
-
-# --- what a revision says ------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Revision:
-    """The values one revision of a score file gives, read leniently (old revisions may be wrong)."""
-
-    county: str = ""
-    status: str = ""
-    units: dict[str, tuple[str, str]] = field(default_factory=dict)  # unit id → (score as written, note)
-    readable: bool = True
-
-
-def read_revision(data: bytes | None) -> Revision:
-    """Load one revision's YAML (libyaml's event stream) and keep what the history shows.
-
-    Lenient where the checker is strict: an old revision is what it was, and only the
-    county, the status and each unit's score and note matter here. It walks the events
-    without building a tree, because a national history has tens of thousands of revisions.
-    """
-    if data is None:
-        return Revision()
-    try:
-        text = data.decode("utf-8-sig")
-        return _walk_revision(text)
-    except (UnicodeDecodeError, yaml.YAMLError):
-        return Revision(readable=False)
-
-
-def _walk_revision(text: str) -> Revision:
-    top: dict[str, str] = {}
-    units: dict[str, tuple[str, str]] = {}
-    depth = 0
-    key = section = unit = field_name = None
-    score = note = None
-    parser = yaml.CSafeLoader(text) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(text)
-    try:
-        check, get = parser.check_event, parser.get_event
-        while check():
-            event = get()
-            kind = type(event)
-            if kind is yaml.ScalarEvent:
-                if depth == 1:  # top level: county, year, status, scores
-                    if key is None:
-                        key = event.value
-                    else:
-                        top[key], key = event.value, None
-                elif depth == 2 and section == "scores":  # a unit: "8.1: 4.5"
-                    if unit is None:
-                        unit = event.value
-                    else:
-                        units[unit], unit = (event.value, ""), None
-                elif depth == 3 and unit is not None:  # "8.1: {score: 4.5, note: …}"
-                    if field_name is None:
-                        field_name = event.value
-                    else:
-                        if field_name == "score":
-                            score = event.value
-                        elif field_name == "note":
-                            note = event.value
-                        field_name = None
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                depth += 1
-                if depth == 2:
-                    section, key = key, None
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                if depth == 3 and unit is not None:
-                    units[unit] = (score if score is not None else "?", (note or "").strip())
-                    unit = score = note = None
-                elif depth == 2:
-                    section = None
-                depth -= 1
-    finally:
-        parser.dispose()
-    if not top and not units:
-        return Revision(readable=False)
-    return Revision(top.get("county", "").strip(), top.get("status", "").strip(), units)
-
-
-def read_revisions(blobs: dict[str, bytes]) -> dict[str, Revision]:
-    """Every blob loaded once. (A process pool was measured here and gained nothing:
-    sending the parsed revisions back costs what the second core saves.)"""
-    return {blob: read_revision(data) for blob, data in blobs.items()}
-
-
-# --- changes ---------------------------------------------------------------------------------
+# --- what the trail shows --------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Commit:
+    """A step of the published branch as a page shows it."""
+
     hash: str  # "" for changes not yet committed
-    date: str  # author date, YYYY-MM-DD
+    date: str  # when it reached the branch (committer date), YYYY-MM-DD
     author: str
     subject: str
+    contributors: tuple[str, ...] = ()  # for a merge: the authors of the commits it brought in
 
     @property
     def short(self) -> str:
@@ -173,6 +52,19 @@ class Commit:
 
 
 WORKTREE = Commit("", "", "", "尚未提交的修改")
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One revision of a score file as far as the trail is concerned."""
+
+    valid: bool = True  # passed the check; False: its content is never shown
+    status: str = ""  # final | draft
+    units: dict[str, tuple[str, str]] = field(default_factory=dict)  # unit id → (score, note)
+
+
+EMPTY = Revision()
+INVALID = Revision(valid=False)
 
 
 @dataclass(frozen=True)
@@ -198,7 +90,7 @@ def _note(note: str) -> str:
 
 def unit_changes(old: Revision, new: Revision) -> tuple[UnitChange, ...]:
     changes = []
-    for unit_id in list(dict.fromkeys([*new.units, *old.units])):
+    for unit_id in dict.fromkeys([*new.units, *old.units]):
         before, after = old.units.get(unit_id), new.units.get(unit_id)
         if before != after:
             changes.append(UnitChange(unit_id, before, after))
@@ -207,7 +99,7 @@ def unit_changes(old: Revision, new: Revision) -> tuple[UnitChange, ...]:
 
 @dataclass(frozen=True)
 class FileChange:
-    """One commit's change to one county's score file for one year."""
+    """One step's change to one county's score file for one year."""
 
     commit: Commit
     year: int
@@ -215,11 +107,11 @@ class FileChange:
     name: str
     units: tuple[UnitChange, ...]
     notes: tuple[str, ...] = ()  # file-level events: created, renamed, status changed, removed
+    opens: bool = False  # the file's first published values: listing every unit as new is noise
 
     @property
     def shown_units(self) -> tuple[UnitChange, ...]:
-        """A new file's every unit is "added": its notes say so, the list would be noise."""
-        return () if "新建评分文件" in self.notes else self.units
+        return () if self.opens else self.units
 
     @property
     def summary(self) -> str:
@@ -229,7 +121,7 @@ class FileChange:
 
 @dataclass(frozen=True)
 class YearCommit:
-    """One commit as the year's change log shows it: the counties it changed."""
+    """One step as the year's change log shows it: the counties it changed."""
 
     commit: Commit
     counties: tuple[FileChange, ...]
@@ -245,11 +137,11 @@ class Release:
 
 @dataclass
 class History:
-    """Every change to every score file, newest first, with blame and releases."""
+    """Every published change to every score file, newest first, with blame and releases."""
 
     changes: list[FileChange]
     releases: dict[int, Release] = field(default_factory=dict)
-    after_release: dict[int, set[str]] = field(default_factory=dict)  # year → commits after its tag
+    after_release: dict[int, set[str]] = field(default_factory=dict)  # year → steps after its tag
     _by_county: dict[tuple[int, str], list[FileChange]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -263,7 +155,7 @@ class History:
         return _group(c for c in self.changes if c.year == year)
 
     def last_set(self, year: int, slug: str) -> dict[str, Commit]:
-        """Blame: for every unit, the newest commit that set its score or note."""
+        """Blame: for every unit, the newest step that set its score or note."""
         blame: dict[str, Commit] = {}
         for change in reversed(self.county(year, slug)):  # oldest first, newer overwrite
             for unit in change.units:
@@ -274,6 +166,7 @@ class History:
         return blame
 
     def is_correction(self, change: FileChange) -> bool:
+        """After a year's release tag, every step that changed the year is a correction."""
         later = self.after_release.get(change.year)
         return later is not None and (change.commit.hash in later or not change.commit.hash)
 
@@ -294,162 +187,198 @@ def _group(changes: Iterable[FileChange]) -> list[YearCommit]:
     return [YearCommit(commits[k], tuple(sorted(v, key=lambda c: c.slug))) for k, v in grouped.items()]
 
 
-# --- reading the whole history in one pass -------------------------------------------------
+# --- which files the trail covers ------------------------------------------------------------
 
 @dataclass(frozen=True)
-class _Touch:
-    commit: Commit
-    status: str  # A, M, D, R…
-    old_path: str | None
-    new_path: str | None
-    old_blob: str | None
-    new_blob: str | None
+class Scope:
+    """Exactly the files the check validated and the site publishes, by path from the top."""
+
+    files: dict[bytes, tuple[int, str, str]]  # path → (year, slug, registered name)
+    rules: dict[int, Rules]
+    drafts: bool
+
+    @classmethod
+    def of(cls, project: Project, prefix: bytes, drafts: bool) -> "Scope":
+        files: dict[bytes, tuple[int, str, str]] = {}
+        registry = project.registry
+        for year, sheets in project.sheets.items():
+            for sheet in sheets:
+                if sheet.is_draft and not drafts:
+                    continue  # not published: neither are its changes
+                county = registry.counties.get(sheet.slug) if registry else None
+                path = prefix + f"scores/{year}/{sheet.slug}.yaml".encode()
+                files[path] = (year, sheet.slug, county.name if county else sheet.name)
+        return cls(files, dict(project.rules), drafts)
 
 
-_NULL_BLOB = "0" * 40
+def read_revision(data: bytes | None, path: str, year: int, slug: str, rules: Rules | None) -> Revision:
+    """A revision loaded and validated as the check does; INVALID unless it passes."""
+    if data is None or rules is None or len(data) > REVISION_SIZE_LIMIT:
+        return INVALID
+    text, problems = decode(data, path)
+    if text is None:
+        return INVALID
+    tree, problems = parse(text, path)
+    if tree is None or any(p.is_error for p in problems):
+        return INVALID
+    sheet, problems = validate_sheet(tree, path, slug, year, rules, None)
+    if sheet is None:
+        return INVALID
+    return Revision(True, sheet.status, {u: (fmt(e.score), e.note) for u, e in sheet.entries.items()})
 
 
-def _log(root: Path) -> Iterator[_Touch]:
-    """Every commit touching scores/, newest first, as (file, old blob, new blob) touches."""
-    # No pathspec: limiting the log to scores/ makes git diff every tree twice (twice the
-    # time on a national history); the few other files are skipped below.
-    out = git_text(root, "log", "--raw", "-M", "--no-abbrev", "-z", "--date=short",
-                   "--format=%x1e%H%x1f%an%x1f%ad%x1f%s")
-    for record in (out or "").split("\x1e")[1:]:
-        header, _, rest = record.partition("\0")
-        hash_, author, date, subject = header.split("\x1f")
-        commit = Commit(hash_, date, author, subject)
-        tokens = rest.lstrip("\n").split("\0")
-        i = 0
-        while i < len(tokens) and tokens[i].startswith(":"):
-            meta = tokens[i].split()
-            status, old_blob, new_blob = meta[4], meta[2], meta[3]
-            if status[0] in "RC":
-                old_path, new_path = tokens[i + 1], tokens[i + 2]
-                i += 3
-            else:
-                old_path = new_path = tokens[i + 1]
-                i += 2
-            yield _Touch(commit, status[0],
-                         None if status == "A" else old_path, None if status == "D" else new_path,
-                         None if old_blob == _NULL_BLOB else old_blob, None if new_blob == _NULL_BLOB else new_blob)
+# --- reading the whole trail in one pass -----------------------------------------------------
 
-
-def _is_score_file(touch: _Touch, prefix: str) -> bool:
-    return any(p is not None and p.startswith(prefix + "scores/") for p in (touch.old_path, touch.new_path))
-
-
-def _prefix(root: Path) -> str | None:
-    """The data folder's path inside the repository ("" at the top, "sub/" below it)."""
-    prefix = git_text(root, "rev-parse", "--show-prefix")
-    return None if prefix is None else prefix.strip()
-
-
-def load_history(root: Path) -> History | None:
-    """The whole history of the score files under ``root``; None without git."""
-    prefix = _prefix(root)
-    if prefix is None or git_text(root, "rev-parse", "--verify", "-q", "HEAD") is None:
+def load_history(root: Path, project: Project | None = None, drafts: bool = False) -> History | None:
+    """The trail of the published score files under ``root``; None without git."""
+    prefix = git.prefix_in_repository(root)
+    if prefix is None or not git.has_head(root):
         return None
-    touches = [t for t in _log(root) if _is_score_file(t, prefix)]
-    revisions = read_revisions(read_blobs(root, [b for t in touches for b in (t.old_blob, t.new_blob) if b]))
-
-    def revision(blob: str | None) -> Revision:
-        return Revision(readable=True) if blob is None else revisions.get(blob, Revision(readable=False))
-
-    logical: dict[str, str] = {}  # a path in an older commit → the path the file has now
-    changes: list[FileChange] = list(_worktree_changes(root, prefix))
-    for touch in touches:
-        path = touch.new_path or touch.old_path or ""
-        current = logical.get(path, path)
-        if touch.status == "R" and touch.old_path:
-            logical[touch.old_path] = current
-        match = _SCORE_PATH.search(current[len(prefix):] if current.startswith(prefix) else current)
-        if not match:
-            continue
-        old, new = revision(touch.old_blob), revision(touch.new_blob)
-        notes = _file_notes(touch, old, new, prefix)
-        changes.append(FileChange(touch.commit, int(match[1]), match[2], new.county or old.county,
-                                  unit_changes(old, new), notes))
-    history = History(changes)
+    if project is None:
+        from .project import check_project
+        project = check_project(root)
+    scope = Scope.of(project, prefix, drafts)
+    touches = git.first_parent_touches(root)
+    if touches is None:
+        return None
+    chains, steps = _chains(touches, scope)
+    commits = _commits(root, steps)
+    changes: list[tuple[int, FileChange]] = []
+    last_shown: dict[bytes, Revision] = {}
+    blobs = git.read_objects(root, [t.new_blob for chain in chains.values() for _, t in chain if t.new_blob])
+    for path, chain in chains.items():
+        year, slug, name = scope.files[path]
+        reader = _RevisionReader(blobs, path, year, slug, scope)
+        shown = EMPTY
+        for order, touch in reversed(chain):  # oldest first
+            change, shown = _step_change(touch, reader, shown, commits[touch.commit], scope, prefix, (year, slug, name))
+            changes.append((order, change))
+        last_shown[path] = shown
+    changes.sort(key=lambda pair: pair[0])
+    worktree = list(_worktree_changes(root, prefix, scope, last_shown))
+    history = History(worktree + [change for _, change in changes])
     _add_releases(root, history)
     return history
 
 
-def _file_notes(touch: _Touch, old: Revision, new: Revision, prefix: str) -> tuple[str, ...]:
-    notes = []
+def _chains(touches: Iterable[Touch], scope: Scope) -> tuple[dict[bytes, list[tuple[int, Touch]]], list[bytes]]:
+    """The touches of each file in scope, newest first, following renames within a year."""
+    logical: dict[bytes, bytes] = {}  # a path in an older step → the path the file has now
+    chains: dict[bytes, list[tuple[int, Touch]]] = {}
+    steps: dict[bytes, None] = {}
+    for order, touch in enumerate(touches):
+        path = touch.new_path or touch.old_path or b""
+        current = logical.get(path, path)
+        if current not in scope.files:
+            continue
+        if touch.status == "R" and touch.old_path and _same_year_score_path(touch.old_path, current):
+            logical[touch.old_path] = current
+        chains.setdefault(current, []).append((order, touch))
+        steps[touch.commit] = None
+    return chains, list(steps)
+
+
+def _same_year_score_path(old: bytes, current: bytes) -> bool:
+    """Renames are followed only from another county file of the same year."""
+    old_match, new_match = _SCORE_PATH.search(old), _SCORE_PATH.search(current)
+    return bool(old_match and new_match and old_match.end() == len(old) and old_match[1] == new_match[1]
+                and old[:old_match.start()] == current[:new_match.start()])
+
+
+def _commits(root: Path, steps: list[bytes]) -> dict[bytes, Commit]:
+    """Each step as shown: its own hash, committer date, author and subject; for a merge, the
+    authors of the commits it brought in (read from their commit objects, never from text)."""
+    infos = git.read_commits(root, steps)
+    brought: dict[bytes, list[bytes]] = {h: git.merged_commits(root, info) for h, info in infos.items()}
+    authors = git.read_commits(root, [c for merged in brought.values() for c in merged])
+    commits = {}
+    for step, info in infos.items():
+        contributors = tuple(dict.fromkeys(authors[c].author for c in brought[step] if c in authors))
+        commits[step] = Commit(info.hash, info.date, info.author, info.subject, contributors)
+    return commits
+
+
+class _RevisionReader:
+    """Revisions of one file, each blob loaded and validated once."""
+
+    def __init__(self, blobs: dict[bytes, bytes], path: bytes, year: int, slug: str, scope: Scope) -> None:
+        self.blobs, self.year, self.slug, self.rules = blobs, year, slug, scope.rules.get(year)
+        self.path = path.decode("utf-8", "replace")
+        self.seen: dict[bytes, Revision] = {}
+
+    def __call__(self, touch: Touch) -> Revision:
+        if touch.new_blob is None:
+            return EMPTY
+        if touch.new_mode not in REGULAR_MODES:
+            return INVALID  # a symlink or submodule recorded at this path
+        if touch.new_blob not in self.seen:
+            self.seen[touch.new_blob] = read_revision(self.blobs.get(touch.new_blob), self.path, self.year,
+                                                      self.slug, self.rules)
+        return self.seen[touch.new_blob]
+
+
+def _step_change(touch: Touch, read: _RevisionReader, shown: Revision, commit: Commit, scope: Scope,
+                 prefix: bytes, county: tuple[int, str, str]) -> tuple[FileChange, Revision]:
+    """What one step did to a file, against the last values the trail showed."""
+    year, slug, name = county
+    new = read(touch)
+    notes = _file_notes(touch, prefix)
+    if touch.status == "D":
+        return FileChange(commit, year, slug, name, (), notes), EMPTY
+    if not new.valid:
+        return FileChange(commit, year, slug, name, (), (*notes, "这一版本的文件未通过检查，内容不予显示")), shown
+    if new.status == "draft" and not scope.drafts:
+        return FileChange(commit, year, slug, name, (), (*notes, "草稿（未公布，分数不显示）")), shown
+    if shown.status and new.status != shown.status:
+        notes = (*notes, f"状态：{shown.status} → {new.status}")
+    units = unit_changes(shown, new)
+    if not notes and not units:
+        notes = ("分数未变（只改了注释或格式）",)
+    opens = not shown.units and bool(new.units)
+    return FileChange(commit, year, slug, name, units, notes, opens), new
+
+
+def _file_notes(touch: Touch, prefix: bytes) -> tuple[str, ...]:
     if touch.status == "A":
-        notes.append("新建评分文件")
-    elif touch.status == "D":
-        notes.append("删除评分文件")
-    elif touch.status == "R":
-        notes.append(f"文件由 {touch.old_path[len(prefix):]} 改名而来")
-    if old.status and new.status and old.status != new.status:
-        notes.append(f"状态：{old.status} → {new.status}")
-    if not new.readable:
-        notes.append("这一版本的文件无法读取（格式错误）")
-    if not notes and old.units == new.units and old.county == new.county:
-        notes.append("分数未变（只改了注释或格式）")
-    return tuple(notes)
+        return ("新建评分文件",)
+    if touch.status == "D":
+        return ("删除评分文件",)
+    if touch.status == "R" and touch.old_path:
+        old = touch.old_path[len(prefix):] if touch.old_path.startswith(prefix) else touch.old_path
+        return (f"文件由 {old.decode('utf-8', 'replace')} 改名而来",)
+    return ()
 
 
-def _worktree_changes(root: Path, prefix: str) -> Iterator[FileChange]:
+def _worktree_changes(root: Path, prefix: bytes, scope: Scope, last_shown: dict[bytes, Revision]):
     """Score files that differ from HEAD in the work tree: shown as not yet committed."""
-    out = git_text(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "scores")
-    for entry in (out or "").split("\0"):
-        if len(entry) < 4:
+    for path, _untracked in git.changed_in_worktree(root, "scores"):
+        if path not in scope.files:
             continue
-        path = entry[3:]
-        match = _SCORE_PATH.search(path)
-        if not match:
+        year, slug, name = scope.files[path]
+        file = root / path[len(prefix):].decode("utf-8", "surrogateescape")
+        data = file.read_bytes() if file.is_file() and not file.is_symlink() else None
+        new = read_revision(data, path.decode("utf-8", "replace"), year, slug, scope.rules.get(year))
+        old = last_shown.get(path, EMPTY)
+        if not new.valid or (new.status == "draft" and not scope.drafts):
             continue
-        relative = path[len(prefix):] if path.startswith(prefix) else path
-        head = git(root, "show", f"HEAD:{prefix}{relative}".replace("//", "/")) if entry[:2] != "??" else None
-        file = root / relative
-        new = read_revision(file.read_bytes()) if file.exists() else Revision()
-        old = read_revision(head) if head is not None else Revision()
         units = unit_changes(old, new)
         if units:
-            yield FileChange(WORKTREE, int(match[1]), match[2], new.county or old.county, units)
+            yield FileChange(WORKTREE, year, slug, name, units, (), not old.units)
 
 
 def _add_releases(root: Path, history: History) -> None:
-    refs = git_text(root, "for-each-ref", "--format=%(refname:strip=2)%1f%(objectname)%1f%(*objectname)%1f"
-                    "%(creatordate:short)", f"refs/tags/{RELEASE_PREFIX}")
-    for line in (refs or "").splitlines():
-        tag, obj, peeled, date = line.split("\x1f")
+    for tag, commit, date in git.tags(root, RELEASE_PREFIX):
         year_text = tag[len(RELEASE_PREFIX):]
         if not re.fullmatch(r"[12][0-9]{3}", year_text):
             continue
-        commit = peeled or obj
         history.releases[int(year_text)] = Release(int(year_text), tag, commit, date)
-        later = git_text(root, "rev-list", "HEAD", f"^{commit}")
-        history.after_release[int(year_text)] = set((later or "").split())
+        history.after_release[int(year_text)] = git.first_parent_after(root, commit)
 
-
-# --- the data as of a commit -----------------------------------------------------------------
 
 def checkout_data(root: Path, commit: str, target: Path) -> bool:
-    """Write ``rules/`` and ``scores/`` as they were at ``commit`` into ``target`` (one git archive)."""
-    import io
-    import tarfile
+    """``rules/`` and ``scores/`` as they were at ``commit``, written into ``target``."""
+    return git.checkout_data(root, commit, target)
 
-    prefix = _prefix(root)
-    if prefix is None:
-        return False
-    paths = [f"{prefix}rules", f"{prefix}scores"]
-    out = git(root, "archive", "--format=tar", commit, "--", *paths)
-    if out is None:
-        out = git(root, "archive", "--format=tar", commit, "--", f"{prefix}scores")
-        if out is None:
-            return False
-    with tarfile.open(fileobj=io.BytesIO(out)) as archive:
-        for member in archive.getmembers():
-            if not member.isfile() or not member.name.startswith(prefix):
-                continue
-            relative = Path(member.name[len(prefix):])
-            if ".." in relative.parts:  # never write outside the target folder
-                continue
-            destination = target / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(archive.extractfile(member).read())
-    return True
+
+def stamp_for(root: Path) -> git.Stamp:
+    return git.stamp_for(root)

@@ -13,7 +13,8 @@ import tempfile
 from .history import History, checkout_data, load_history
 from .problems import Problem
 from .project import Project, check_project
-from .render import Site, Stamp, YearView
+from .git import Stamp
+from .render import Site, YearView
 from .score import YearResults, score_year
 
 
@@ -66,7 +67,7 @@ def prepare(root: Path, site_name: str, drafts: bool = False, stamp: Stamp | Non
     }
     demo = bool(project.registry and project.registry.demo)
     site = Site(site_name, tuple(views), demo=demo, drafts=drafts, stamp=stamp or Stamp(), repo_url=repo_url)
-    history = load_history(root) if with_history else None
+    history = load_history(root, project, drafts) if with_history else None
     released = {}
     for year, release in (history.releases.items() if history else []):
         results = results_at(root, release.commit, year)

@@ -13,6 +13,7 @@ from typing import Any, Iterator
 
 import jinja2
 
+from .git import Stamp
 from .exports import results_csv, results_json, rules_json
 from .schema import schema_text
 from .rules import Department, Rules
@@ -31,20 +32,6 @@ SECTIONS = (
     ("corrections", "更正"),
 )
 CHART_WIDTH = Decimal(420)
-
-
-@dataclass(frozen=True)
-class Stamp:
-    """Which source the site was built from: the commit, its date, whether the tree was dirty."""
-
-    commit: str | None = None
-    date: str | None = None  # the commit's date (YYYY-MM-DD), never the build machine's clock
-    dirty: bool = False
-    epoch: str | None = None  # the commit's time in seconds, for SOURCE_DATE_EPOCH
-
-    @property
-    def short(self) -> str:
-        return (self.commit or "")[:7]
 
 
 @dataclass(frozen=True)
