@@ -146,8 +146,9 @@ def _printer(chosen: str | None):
 # The site commands import MkDocs and the rendering stages only when run: `check`, which
 # staff and CI run most, starts without them.
 def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
+    from .inputs import Refused
     from .pipeline import CheckFailed, prepare
-    from .publish import build_site, write_zip
+    from .publish import SiteDirRefused, build_site, guard_site_dir, write_zip
     from .history import stamp_for
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -156,6 +157,11 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     settings = load_config(str(config_file))
     site_name, repo_url = settings.site_name, settings.repo_url
     printer = _printer(args.format)
+    site_dir = args.site_dir or args.root / "site"
+    try:  # before anything is checked: a wrong --site-dir is a usage error, not a data problem
+        guard_site_dir(site_dir, [args.root, PROJECT_DIR])
+    except SiteDirRefused as refused:
+        raise UsageError(str(refused)) from None
     try:
         prepared = prepare(args.root, site_name, args.drafts, stamp_for(args.root), repo_url)
     except CheckFailed as failed:
@@ -164,9 +170,14 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_PROBLEMS
     if prepared.problems:
         printer(prepared.problems, out, prepared.project.files_checked)
-    site_dir = args.site_dir or args.root / "site"
     try:
-        build_site(config_file, args.root, site_dir, args.drafts, prepared)
+        build_site(config_file, args.root, site_dir, args.drafts, prepared, PROJECT_DIR)
+    except SiteDirRefused as refused:
+        raise UsageError(str(refused)) from None
+    except Refused as refused:
+        printer(refused.problems, out, len(refused.problems))
+        out.write("有不能发布的文件，未构建网站。原有网站未改动。\n")
+        return EXIT_PROBLEMS
     except (MkDocsException, SystemExit) as exc:
         out.write(f"构建失败：{exc}\n原有网站未改动。\n")
         return EXIT_PROBLEMS

@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scoreboard.history import stamp_for  # noqa: E402
+from scoreboard.inputs import scan_site  # noqa: E402
 from scoreboard.pipeline import CheckFailed, Prepared, prepare, take_over  # noqa: E402
 from scoreboard.problems import print_text  # noqa: E402
 from scoreboard.publish import write_pages, write_text  # noqa: E402
@@ -50,6 +51,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if handed is not None:
         _state["prepared"] = handed
         return config
+    # `serve` and a plain `mkdocs build` come here without build.py's scan: MkDocs would
+    # follow a symlink in docs_dir and publish its target.
+    refused = scan_site(Path(config.config_file_path), Path(config.docs_dir),
+                        Path(config.theme.custom_dir) if config.theme.custom_dir else None)
+    if refused:
+        report = io.StringIO()
+        print_text(refused, report, len(refused))
+        raise Abort("有不能发布的文件，未构建网站：\n" + report.getvalue())
     try:
         _state["prepared"] = prepare(root, config.site_name, drafts, stamp_for(root), config.repo_url)
     except CheckFailed as failed:

@@ -15,6 +15,7 @@ from typing import Union
 
 import yaml
 
+from .inputs import Unreadable, read_input
 from .problems import Problem, error
 
 try:  # libyaml is the fast path; the pure-Python parser gives the same events.
@@ -165,9 +166,10 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
 
 def load_file(path: Path, display_path: str) -> tuple[Node | None, list[Problem]]:
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [error(display_path, 0, 0, "E000", f"无法读取文件：{exc.strerror}")]
+        # Never a link, a FIFO or a device, never more than a megabyte: see inputs.py.
+        data = read_input(path, display_path)
+    except Unreadable as refused:
+        return None, [refused.problem]
     text, problems = decode(data, display_path)
     if text is None:
         return None, problems

@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .inputs import is_plain_dir, is_plain_file, scan_project
 from .load import load_file
 from .problems import Problem, error, sort_problems
 from .registry import Registry, load_registry
@@ -52,12 +53,13 @@ def score_files(root: Path) -> dict[int, list[Path]]:
     """Score files by year, in name order; a year is a folder named by four digits."""
     by_year: dict[int, list[Path]] = {}
     scores_dir = root / "scores"
-    if not scores_dir.is_dir():
+    # Links and special files are never read (inputs.scan_project reports them).
+    if not is_plain_dir(scores_dir):
         return by_year
     for year_dir in sorted(scores_dir.iterdir()):
-        if year_dir.is_dir() and YEAR_TEXT.fullmatch(year_dir.name):
+        if is_plain_dir(year_dir) and YEAR_TEXT.fullmatch(year_dir.name):
             by_year[int(year_dir.name)] = sorted(
-                p for p in year_dir.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml"))
+                p for p in year_dir.iterdir() if is_plain_file(p) and p.suffix in (".yaml", ".yml"))
     return by_year
 
 
@@ -68,11 +70,14 @@ def check_project(root: Path, paths: list[Path] | None = None, jobs: int | None 
     the "registered county without a file" check runs only for year folders given whole.
     """
     project = Project(root)
-    project.registry, problems = load_registry(root / "scores" / "counties.yaml", "scores/counties.yaml")
-    project.problems.extend(problems)
+    project.problems.extend(scan_project(root))
+    if is_plain_dir(root / "scores") or not os.path.lexists(root / "scores"):
+        project.registry, problems = load_registry(root / "scores" / "counties.yaml", "scores/counties.yaml")
+        project.problems.extend(problems)
     project.files_checked = 1
     files_by_year = score_files(root)
-    rule_paths = {int(p.stem): p for p in sorted((root / "rules").glob("*.yaml")) if YEAR_TEXT.fullmatch(p.stem)}
+    rule_paths = {int(p.stem): p for p in sorted((root / "rules").glob("*.yaml"))
+                  if YEAR_TEXT.fullmatch(p.stem) and is_plain_file(p)} if is_plain_dir(root / "rules") else {}
     for year, path in rule_paths.items():
         rules, problems = load_rules(path, display(root, path))
         project.problems.extend(problems)

@@ -1,23 +1,29 @@
 """Stage 5, publish: build the site into a fresh folder, then swap it in whole.
 
 A failed build never leaves a half-written site: MkDocs writes into a temporary folder
-beside the target, and only a complete build replaces the old one. The site carries a
-``SHA256SUMS`` of its files so that a copy can be verified.
+beside the target, and only a complete build replaces the old one, in one atomic exchange
+where the kernel has it. The output folder is refused when it is the project, holds data,
+or is a non-empty folder without our marker: a wrong ``--site-dir`` must not delete data.
+The site carries a ``SHA256SUMS`` of its files so that a copy can be verified.
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
+import fcntl
 import hashlib
 import logging
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from . import pipeline
+from . import inputs, pipeline
 
 CHECKSUMS = "SHA256SUMS"
 
@@ -30,48 +36,160 @@ def mkdocs_overrides(config_file: Path, root: Path, drafts: bool) -> dict[str, A
 
 
 def build_site(config_file: Path, root: Path, site_dir: Path, drafts: bool,
-               prepared: pipeline.Prepared) -> None:
-    """Build into a temporary sibling of ``site_dir`` and swap it in; raise on failure."""
+               prepared: pipeline.Prepared, project_dir: Path | None = None) -> None:
+    """Build into a temporary sibling of ``site_dir`` and swap it in; raise on failure.
+
+    Raises SiteDirRefused for an output folder that holds anything but an earlier site, and
+    inputs.Refused when what MkDocs would read (its docs_dir, theme, config) is not plain files.
+    """
+    guard_site_dir(site_dir, [root, project_dir or config_file.parent])
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
-    saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    try:
-        # Anything in MkDocs that asks for "now" gets the commit's time: reproducible output.
-        os.environ["SOURCE_DATE_EPOCH"] = saved_epoch or _commit_epoch(prepared)
-        config = load_config(str(config_file), site_dir=str(staging), strict=True,
-                             **mkdocs_overrides(config_file, root, drafts))
-        pipeline.hand_over(prepared)  # the hooks reuse this check instead of parsing again
-        logging.getLogger("mkdocs").setLevel(logging.DEBUG if os.environ.get("SCOREBOARD_DEBUG") else logging.WARNING)
-        mkdocs_build(config)
-        write_checksums(staging)
-        _swap(staging, site_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        pipeline.hand_over(None)
-        if saved_epoch is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
+    with _locked(site_dir.parent):
+        recover(site_dir)
+        staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+        saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        try:
+            # Anything in MkDocs that asks for "now" gets the commit's time: reproducible output.
+            os.environ["SOURCE_DATE_EPOCH"] = saved_epoch or _commit_epoch(prepared)
+            config = load_config(str(config_file), site_dir=str(staging), strict=True,
+                                 **mkdocs_overrides(config_file, root, drafts))
+            _refuse_special_files(config)
+            pipeline.hand_over(prepared)  # the hooks reuse this check instead of parsing again
+            logging.getLogger("mkdocs").setLevel(logging.DEBUG if os.environ.get("SCOREBOARD_DEBUG") else logging.WARNING)
+            mkdocs_build(config)
+            write_checksums(staging)
+            (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            _swap(staging, site_dir)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        finally:
+            pipeline.hand_over(None)
+            if saved_epoch is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _refuse_special_files(config: Any) -> None:
+    """MkDocs follows symlinks in docs_dir and copies whatever it finds: scan first."""
+    problems = inputs.scan_site(Path(config.config_file_path), Path(config.docs_dir),
+                                Path(config.theme.custom_dir) if config.theme.custom_dir else None)
+    if problems:
+        raise inputs.Refused(problems)
 
 
 def _commit_epoch(prepared: pipeline.Prepared) -> str:
     return prepared.site.stamp.epoch or "0"
 
 
+# --- the output folder: never anything but a site, swapped in whole -------------------------
+
+MARKER = ".scoreboard-site"
+MARKER_TEXT = "This folder is a site written by build.py build; the next build replaces it whole.\n"
+# Folders whose presence says "this is a project or its data, not a site".
+PROJECT_ENTRIES = ("rules", "scores", "content", "theme", ".git")
+
+
+class SiteDirRefused(ValueError):
+    """The output folder would destroy something that is not a site (the CLI's usage error)."""
+
+
+def guard_site_dir(site_dir: Path, projects: list[Path]) -> None:
+    """Refuse a project, its ancestors and its input folders, and any folder that is not a site."""
+    target = site_dir.resolve()
+    for project in (p.resolve() for p in projects):
+        if target == project or target in project.parents:
+            raise SiteDirRefused(f"输出目录 {site_dir} 是项目目录或其上级目录，构建会删除整个项目；请另选一个目录，例如 site/")
+        for name in PROJECT_ENTRIES:
+            if target == project / name or (project / name) in target.parents:
+                raise SiteDirRefused(f"输出目录 {site_dir} 位于项目的 {name}/ 之中，构建会覆盖数据；请另选一个目录，例如 site/")
+    if target.name in PROJECT_ENTRIES:
+        raise SiteDirRefused(f"输出目录不能叫 {target.name}：这是项目数据或仓库的目录名；请另选一个目录，例如 site/")
+    if target.exists() and not target.is_dir():
+        raise SiteDirRefused(f"输出目录 {site_dir} 已存在，但不是文件夹")
+    if target.is_dir():
+        held = [name for name in PROJECT_ENTRIES if os.path.lexists(target / name)]
+        if held:
+            raise SiteDirRefused(f"输出目录 {site_dir} 中有 {'、'.join(held)}，像是一个项目而不是网站，不能覆盖")
+        if any(target.iterdir()) and not (target / MARKER).is_file():
+            raise SiteDirRefused(f"输出目录 {site_dir} 不是空的，也不是本工具生成的网站（没有 {MARKER}），不能覆盖；"
+                                 "请另选一个目录，或确认无用后自己删除它")
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """One build at a time beside a site: the lock is the parent folder itself, so no lock
+    file is left behind, and it is released by the kernel when a build is killed."""
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SiteDirRefused(f"另一个构建正在写入 {folder} 中的网站，请等它结束后再试") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def leftovers(site_dir: Path) -> list[Path]:
+    """Temporary folders of earlier builds of this site: ``.site.building-*`` and ``.site.old-*``."""
+    prefixes = (f".{site_dir.name}.building-", f".{site_dir.name}.old-")
+    return sorted(p for p in site_dir.parent.iterdir() if p.name.startswith(prefixes) and p.is_dir()
+                  and not p.is_symlink())
+
+
+def recover(site_dir: Path) -> None:
+    """Undo what a killed build left, under the lock (so every leftover is a dead build's).
+
+    Killed between the two renames of the fallback swap, the site folder is missing and the
+    old site waits as ``.site.old-<pid>``: it is put back. Everything else left is removed.
+    """
+    if not os.path.lexists(site_dir):
+        old = [p for p in leftovers(site_dir) if ".old-" in p.name]
+        if old:
+            old[-1].rename(site_dir)
+    for path in leftovers(site_dir):
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def _swap(staging: Path, site_dir: Path) -> None:
-    old = None
-    if site_dir.exists():
-        old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
-        site_dir.rename(old)
+    """Put the new site in place so that, at every instant, either the old or the new is there."""
     staging.chmod(0o755)  # mkdtemp made it private; a published site is world-readable
+    if not site_dir.exists():
+        staging.rename(site_dir)
+        return
+    if exchange(staging, site_dir):  # one atomic step; the old site is now at ``staging``
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    # No renameat2 (another kernel or file system): two renames; recover() mends a kill between.
+    old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
+    site_dir.rename(old)
     staging.rename(site_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux renameat2(RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def site_files(site_dir: Path) -> list[Path]:
-    return sorted((p for p in site_dir.rglob("*") if p.is_file() and p.name != CHECKSUMS),
+    return sorted((p for p in site_dir.rglob("*") if p.is_file() and p.name not in (CHECKSUMS, MARKER)),
                   key=lambda p: p.relative_to(site_dir).as_posix())
 
 
@@ -103,7 +221,7 @@ def write_zip(site_dir: Path, dist_dir: Path, site: Any) -> Path:
     epoch = max(int(site.stamp.epoch or 0), 315532800)  # zip dates start in 1980
     stamp = time.gmtime(epoch)[:6]
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+        for path in sorted(p for p in site_dir.rglob("*") if p.is_file() and p.name != MARKER):
             info = zipfile.ZipInfo(f"{name}/{path.relative_to(site_dir).as_posix()}", date_time=stamp)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
