@@ -48,7 +48,7 @@ def kind_of(mode: int) -> str:
     if stat.S_ISLNK(mode):
         return "符号链接"
     if stat.S_ISFIFO(mode):
-        return "命名管道（FIFO）"
+        return "命名管道 FIFO"
     if stat.S_ISSOCK(mode):
         return "套接字"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
