@@ -8,6 +8,7 @@ so that a renamed command or flag fails a test instead of a deploy.
 """
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shlex
@@ -19,6 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scoreboard.cli import _parser
+
 REPO = Path(__file__).resolve().parent.parent
 GITHUB_DIR = REPO / ".github" / "workflows"
 WORKFLOWS = sorted(GITHUB_DIR.glob("*.yml")) + sorted(GITHUB_DIR.glob("*.yaml"))
@@ -27,22 +30,40 @@ HOOKS = REPO / ".pre-commit-hooks.yaml"
 PRE_COMMIT_CONFIG = REPO / ".pre-commit-config.yaml"
 
 # --- The command line's contract -------------------------------------------
-# Only what the contract documents; extend these when a command gains a flag
-# that CI needs. A flag maps to the values it accepts: ANY for a free value
-# (a path), SWITCH for a flag that takes no value.
+# Read from the parser `build.py` itself uses, so a command or flag added there is known
+# here and one renamed there fails here. A flag maps to the values it accepts: ANY for a
+# free value (a path), SWITCH for a flag that takes no value, else its choices.
 ANY = object()
 SWITCH = object()
-FLAGS: dict[str, dict[str, object]] = {
-    "check": {"--format": {"text", "github", "codequality"}, "--strict": SWITCH, "--output": ANY},
-    "diff": {"--format": {"text", "markdown"}},
-    "build": {"--site-dir": ANY, "--drafts": SWITCH, "--zip": SWITCH},
-    "serve": {},
-    "new": {},
-    "rank": {},
-}
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(commands.choices)
+
+
+def _flags(command: argparse.ArgumentParser) -> dict[str, object]:
+    flags: dict[str, object] = {}
+    for action in command._actions:
+        for option in (o for o in action.option_strings if o.startswith("--")):
+            flags[option] = SWITCH if action.nargs == 0 else set(action.choices) if action.choices else ANY
+    return flags
+
+
+def _max_positional(command: argparse.ArgumentParser) -> int | None:
+    """How many positional words a command takes (None: any number)."""
+    total = 0
+    for action in (a for a in command._actions if not a.option_strings):
+        if action.nargs in ("*", "+", argparse.REMAINDER):
+            return None
+        total += action.nargs if isinstance(action.nargs, int) else 1
+    return total
+
+
+COMMANDS = _subparsers(_parser())
+FLAGS: dict[str, dict[str, object]] = {name: _flags(command) for name, command in COMMANDS.items()}
 SUBCOMMANDS = set(FLAGS)
-# Positional arguments allowed (None: any number): check [PATH...], diff [BASE [HEAD]].
-MAX_POSITIONAL: dict[str, int | None] = {"check": None, "diff": 2, "build": 0}
+MAX_POSITIONAL: dict[str, int | None] = {name: _max_positional(command) for name, command in COMMANDS.items()}
 
 # GitLab's top-level keys that are settings, not jobs.
 GITLAB_GLOBAL_KEYS = {
@@ -249,12 +270,8 @@ def find_actionlint() -> str | None:
 def test_github_workflows_pass_actionlint():
     assert WORKFLOWS, "no workflow files found"
     exe = find_actionlint()
-    if exe is None:
-        message = "actionlint not found (pip install -r requirements-dev.txt, or set ACTIONLINT)"
-        # CI installs requirements-dev.txt, so there a missing linter is a setup bug.
-        if os.environ.get("CI") or os.environ.get("GITHUB_ACTIONS") == "true" or os.environ.get("GITLAB_CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    # requirements-dev.txt installs it (a wheel with the binary inside): missing is a setup bug.
+    assert exe, "actionlint not found (pip install -r requirements-dev.txt, or set ACTIONLINT)"
     result = subprocess.run([exe, "-no-color", *map(str, WORKFLOWS)], cwd=REPO,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, f"actionlint found problems:\n{result.stdout}{result.stderr}"
@@ -342,25 +359,42 @@ def test_every_github_job_that_runs_build_py_has_full_history():
             assert setup["with"].get("cache") == "pip", f"{path.name}: {job_id}"
 
 
+def runs(job: dict) -> str:
+    return "\n".join(s.get("run", "") for s in job["steps"])
+
+
+def assert_tests_the_tool_alone(job: dict, where: str) -> None:
+    """The tool's tests, with what they need, and no step that reads the data: a change to
+    rules/ or scores/ cannot fail this job."""
+    text = runs(job)
+    assert "apt-get install -y chromium" in text, where
+    assert "python -m pip install -r requirements-dev.txt" in text, where
+    assert "bash .ci/install-test-tools.sh" in text, where
+    assert 'python -m pytest -q -m "not data"' in text, where
+    assert not any(build_py_calls(s.get("run", "")) for s in job["steps"]), where
+
+
 def test_pr_workflow():
     wf = workflow("pr.yml")
     assert set(triggers(wf)) == {"pull_request"}
     assert wf["permissions"] == {"contents": "read"}
     assert "pull_request.number" in wf["concurrency"]["group"]
     assert wf["concurrency"]["cancel-in-progress"] is True
-    [job] = wf["jobs"].values()
-    assert "permissions" not in job, "the job must not widen the read-only token"
-    runs = "\n".join(s.get("run", "") for s in job["steps"])
-    assert "apt-get install -y chromium" in runs
-    assert "python -m pip install -r requirements-dev.txt" in runs
-    assert "python -m pytest -q" in runs
-    calls = [args for s in job["steps"] for args in build_py_calls(s.get("run", ""))]
-    assert ["check", "--format", "github"] in calls
-    assert ["build", "--site-dir", "site", "--zip"] in calls
-    [diff_step] = [s for s in job["steps"] if "build.py diff" in s.get("run", "")]
+    assert set(wf["jobs"]) == {"data", "tools"}
+    for name, job in wf["jobs"].items():
+        assert "permissions" not in job, f"{name} must not widen the read-only token"
+    data = wf["jobs"]["data"]
+    assert "pytest" not in runs(data) and "requirements-dev.txt" not in runs(data)
+    calls = [args for s in data["steps"] for args in build_py_calls(s.get("run", ""))]
+    assert calls[0] == ["check", "--format", "github"]
+    assert ["build", "--site-dir", "site"] in calls
+    # The summary says what changed, or that the data has errors: it runs after a failed check.
+    [diff_step] = [s for s in data["steps"] if "build.py diff" in s.get("run", "")]
     assert "--format markdown" in diff_step["run"] and '>> "$GITHUB_STEP_SUMMARY"' in diff_step["run"]
-    [upload] = steps_using(job, "actions/upload-artifact")
+    assert diff_step["if"] == "${{ !cancelled() }}"
+    [upload] = steps_using(data, "actions/upload-artifact")
     assert upload["with"]["path"].rstrip("/") == "site"
+    assert_tests_the_tool_alone(wf["jobs"]["tools"], "pr.yml: tools")
 
 
 def test_publish_workflow():
@@ -372,18 +406,21 @@ def test_publish_workflow():
     assert wf["permissions"] == {"contents": "read"}
     assert wf["concurrency"] == {"group": "pages", "cancel-in-progress": False}
 
-    build, deploy = wf["jobs"]["build"], wf["jobs"]["deploy"]
-    assert "permissions" not in build, "only the deploy job may write to Pages"
+    build, test, deploy = wf["jobs"]["build"], wf["jobs"]["test"], wf["jobs"]["deploy"]
+    assert "permissions" not in build and "permissions" not in test, "only the deploy job may write to Pages"
     calls = [args for s in build["steps"] for args in build_py_calls(s.get("run", ""))]
     assert calls[0][0] == "check" and ["build", "--site-dir", "site"] in calls
-    assert "python -m pytest -q" in "\n".join(s.get("run", "") for s in build["steps"])
+    assert "pytest" not in runs(build)
+    assert_tests_the_tool_alone(test, "publish.yml: test")
     [upload] = steps_using(build, "actions/upload-pages-artifact")
     assert upload["with"]["path"] == "site"  # (action versions: actionlint's concern)
     # A failed step must stop the deploy: no continue-on-error, no `if: always()`.
-    assert not any(s.get("continue-on-error") for s in build["steps"])
+    for job in (build, test):
+        assert not any(s.get("continue-on-error") or "if" in s for s in job["steps"])
     assert "if" not in deploy
 
-    assert deploy["needs"] in ("build", ["build"])
+    # The data (check and build) and the tool: the deploy needs both.
+    assert sorted(deploy["needs"]) == ["build", "test"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
     [step] = steps_using(deploy, "actions/deploy-pages")
@@ -421,19 +458,22 @@ def test_gitlab_check_job_reports_code_quality():
     assert job["stage"] == "test"
     assert "rules" not in job and "only" not in job, "check runs in every pipeline"
     assert job["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    assert job["artifacts"]["paths"] == ["gl-code-quality-report.json"]  # the whole report, as a file
     assert job["artifacts"]["when"] == "always"
     calls = [args for line in _flatten(job["script"]) for args in build_py_calls(line)]
     assert ["check", "--format", "codequality", "--output", "gl-code-quality-report.json"] in calls
     assert ["check", "--format", "text"] in calls
 
 
-def test_gitlab_test_job_installs_chromium():
+def test_gitlab_test_job_tests_the_tool_alone():
     job = gitlab_job(gitlab_config(), "test")
     assert "rules" not in job and "only" not in job, "tests run in every pipeline"
-    lines = "\n".join(_flatten(job.get("before_script")) + _flatten(job["script"]))
-    assert "apt-get install -y chromium" in lines
-    assert "requirements-dev.txt" in lines
-    assert "python -m pytest" in lines
+    before = _flatten(job.get("before_script"))
+    assert "python -m pip install -r requirements-dev.txt" in before
+    # Chromium and the Node tools, except under gitlab-ci-local (tests/test_pipeline.py).
+    assert 'if [ "$GITLAB_CI" != "false" ]; then bash .ci/install-test-tools.sh; fi' in before
+    assert _flatten(job["script"]) == ['python -m pytest -q -m "not data" --junitxml=report.xml']
+    assert job["artifacts"]["reports"]["junit"] == "report.xml" and job["artifacts"]["when"] == "always"
 
 
 MR_ONLY = [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
@@ -443,11 +483,20 @@ def test_gitlab_merge_request_jobs():
     config = gitlab_config()
     diff, preview = gitlab_job(config, "diff"), gitlab_job(config, "preview")
     assert diff["rules"] == MR_ONLY and preview["rules"] == MR_ONLY
-    [diff_call] = [args for line in _flatten(diff["script"]) for args in build_py_calls(line)]
+    [diff_line] = _flatten(diff["script"])
+    [diff_call] = build_py_calls(diff_line)
     assert diff_call == ["diff", "$CI_MERGE_REQUEST_DIFF_BASE_SHA", "--format", "markdown"]
-    assert diff["artifacts"]["paths"] and diff["artifacts"]["expose_as"]
+    # The report into the file and the log; stderr (the problems) left to the log; the exit
+    # code kept through the pipe.
+    assert diff_line.startswith("set -o pipefail;") and diff_line.endswith("| tee result-changes.md")
+    assert "2>" not in diff_line
+    # Kept when the job fails: that is when the report says why.
+    assert diff["artifacts"]["paths"] == ["result-changes.md"] and diff["artifacts"]["expose_as"]
+    assert diff["artifacts"]["when"] == "always"
     [build_call] = [args for line in _flatten(preview["script"]) for args in build_py_calls(line)]
-    assert build_call[:3] == ["build", "--site-dir", "site"]
+    # No --zip: the archive would be the artifact's own files zipped, and it is not kept.
+    assert build_call == ["build", "--site-dir", "site"]
+    assert preview["needs"] == ["check"]
     assert preview["stage"] == "build"
     assert preview["artifacts"]["expose_as"]
     # GitLab only exposes a directory whose path ends in `/`.
