@@ -553,3 +553,16 @@ def test_pre_commit_files_validate_with_pre_commit():
     from pre_commit import clientlib  # requirements-dev.txt
     clientlib.load_manifest(str(HOOKS))
     clientlib.load_config(str(PRE_COMMIT_CONFIG))
+
+
+# --- The staff guide -----------------------------------------------------------------
+def test_the_staff_guide_names_every_job_a_reviewer_sees():
+    """content/guide.md says what each job shows when it passes and when it fails: a job added
+    or renamed here must be explained there."""
+    guide = (REPO / "content" / "guide.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## 自动检查："):]
+    section = section[:section.index("\n## ")]
+    missing = [f"`{name}`" for name in gitlab_job_names(gitlab_config()) if f"`{name}`" not in section]
+    missing += [f"**{job['name']}**" for job in workflow("pr.yml")["jobs"].values() if f"**{job['name']}**" not in section]
+    missing += [f"`{job_id}`" for job_id in workflow("publish.yml")["jobs"] if f"`{job_id}`" not in section]
+    assert not missing, f"content/guide.md “自动检查” does not explain: {', '.join(missing)}"
