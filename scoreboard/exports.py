@@ -15,7 +15,7 @@ from typing import Any
 
 from .rules import Rules
 from .score import Standing, YearResults
-from .values import fmt
+from .values import fmt, spreadsheet_text
 
 
 _NUMBER = "\ue000"  # a private-use mark around each Decimal while the C encoder runs
@@ -130,7 +130,7 @@ def results_csv(results: YearResults) -> str:
     rules = results.rules
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(csv_header(rules))
+    writer.writerow([spreadsheet_text(h) for h in csv_header(rules)])
     parts = [p.id for i in rules.items.values() for p in i.parts]
     for standing in results.standings:
         score = standing.score
@@ -138,7 +138,8 @@ def results_csv(results: YearResults) -> str:
         units = score.unit_points()
         status = "草稿（暂定）" if score.provisional else ("草稿" if score.status == "draft" else "正式")
         writer.writerow(
-            [standing.rank, score.slug, score.name, status, fmt(score.total), fmt(score.base), fmt(score.bonus)]
+            [standing.rank, score.slug, spreadsheet_text(score.name), status, fmt(score.total), fmt(score.base),
+             fmt(score.bonus)]
             + [fmt(c.points) for c in score.categories]
             + [fmt(items[i].points) for i in rules.items]
             + ["" if units[p] is None else fmt(units[p]) for p in parts])

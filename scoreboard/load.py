@@ -176,6 +176,11 @@ def load_file(path: Path, display_path: str) -> tuple[Node | None, list[Problem]
     return parse(text, display_path)
 
 
+# Stands in for a key that was reported (E003, E006, E008) so that its value is dropped. An
+# object, not a text: any text, "\0" included, can be a real key written in the file.
+_REJECTED_KEY = Scalar("", 0, 0, False)
+
+
 class _TreeBuilder:
     """Turns libyaml events into nodes; everything outside the safe subset is a problem."""
 
@@ -238,7 +243,7 @@ class _TreeBuilder:
         elif pending_key is None:
             stack[-1] = (parent, self._as_key(node, seen), seen)
         else:
-            if pending_key.text != "\0":  # "\0" marks a key already reported as unusable
+            if pending_key is not _REJECTED_KEY:  # a key already reported as unusable: drop the pair
                 parent.pairs.append((pending_key, node))
             stack[-1] = (parent, None, seen)
 
@@ -250,15 +255,15 @@ class _TreeBuilder:
         if not isinstance(node, Scalar):
             self.problems.append(error(self.path, node.line, node.column, "E008", "键必须是简单的文字或数字",
                                        "不要用列表或映射作键"))
-            return Scalar("\0", node.line, node.column, False)
+            return _REJECTED_KEY
         if node.plain and node.text == "<<":
             self.problems.append(error(self.path, node.line, node.column, "E006", "不允许使用合并键“<<”",
                                        "请把要合并的内容直接写出来"))
-            return Scalar("\0", node.line, node.column, False)
+            return _REJECTED_KEY
         if node.text in seen:
             self.problems.append(error(self.path, node.line, node.column, "E003", f"键“{node.text}”重复出现（第 {seen[node.text]} 行已有）",
                                        "同一个键只能写一次，请删除或合并重复的一行"))
-            return Scalar("\0", node.line, node.column, False)
+            return _REJECTED_KEY
         seen[node.text] = node.line
         return node
 

@@ -17,7 +17,7 @@ from .problems import Problem, error, sort_problems
 from .registry import Registry, load_registry
 from .rules import Rules, load_rules
 from .validate import ScoreSheet, validate_sheet
-from .values import SLUG_TEXT
+from .values import SLUG_TEXT, visible
 
 YEAR_TEXT = re.compile(r"[12][0-9]{3}")
 # Below this many files a process pool costs more to start than it saves.
@@ -43,10 +43,15 @@ class Project:
 
 
 def display(root: Path, path: Path) -> str:
+    """A path as every report shows it: relative to the data folder, valid UTF-8, one line.
+
+    File names come from pull requests: bytes that are not UTF-8, a newline or a bidi control
+    in a name must not break the ``path:line:col`` form, an annotation or a JSON report."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        shown = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    return visible(os.fsencode(shown).decode("utf-8", "replace"))
 
 
 def score_files(root: Path) -> dict[int, list[Path]]:
@@ -56,11 +61,46 @@ def score_files(root: Path) -> dict[int, list[Path]]:
     # Links and special files are never read (inputs.scan_project reports them).
     if not is_plain_dir(scores_dir):
         return by_year
-    for year_dir in sorted(scores_dir.iterdir()):
+    for year_dir in _entries(scores_dir):
         if is_plain_dir(year_dir) and YEAR_TEXT.fullmatch(year_dir.name):
             by_year[int(year_dir.name)] = sorted(
-                p for p in year_dir.iterdir() if is_plain_file(p) and p.suffix in (".yaml", ".yml"))
+                p for p in _entries(year_dir) if is_plain_file(p) and p.suffix in (".yaml", ".yml"))
     return by_year
+
+
+def _entries(folder: Path) -> list[Path]:
+    """A folder's entries in name order; none when it cannot be listed (reported by
+    ``stray_files``)."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError:
+        return []
+
+
+# What may live in scores/ besides the year folders' score files. Anything else is reported:
+# a file the check does not read must not look like data (or feed the audit trail).
+_SCORES_EXTRAS = re.compile(r"counties\.yaml|schema/[12][0-9]{3}\.json|(?:[^/]+/)*\.gitkeep")
+_SCORE_FILE = re.compile(r"[12][0-9]{3}/[^/]+\.ya?ml")
+
+
+def stray_files(root: Path) -> list[Problem]:
+    """Files under scores/ that the check would not read, and folders it cannot list."""
+    problems = []
+    scores_dir = root / "scores"
+    if not is_plain_dir(scores_dir):
+        return problems
+    for folder, dirs, files in os.walk(scores_dir, onerror=lambda exc: problems.append(
+            error(display(root, Path(exc.filename or scores_dir)), 0, 0, "E000", f"无法读取文件夹：{exc.strerror}",
+                  "确认文件夹存在并有读取权限"))):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder) / name
+            relative = path.relative_to(scores_dir).as_posix()
+            if not is_plain_file(path) or _SCORES_EXTRAS.fullmatch(relative) or _SCORE_FILE.fullmatch(relative):
+                continue  # links and special files: reported by scan_project
+            problems.append(error(display(root, path), 0, 0, "E113", "scores/ 中有检查不会读取的文件",
+                                  "scores/ 下只放 counties.yaml 和“年度/标识.yaml”评分文件；删除它或移到别处"))
+    return problems
 
 
 def check_project(root: Path, paths: list[Path] | None = None, jobs: int | None = None) -> Project:
@@ -84,6 +124,8 @@ def check_project(root: Path, paths: list[Path] | None = None, jobs: int | None 
         project.files_checked += 1
         if rules is not None:
             project.rules[year] = rules
+    if paths is None:
+        project.problems.extend(stray_files(root))
     for year in files_by_year:
         if year not in rule_paths:
             project.problems.append(error(f"scores/{year}", 0, 0, "E111", f"有 {year} 年的评分文件夹，但没有 rules/{year}.yaml",
@@ -96,6 +138,9 @@ def check_project(root: Path, paths: list[Path] | None = None, jobs: int | None 
         if sheet is not None:
             project.sheets.setdefault(year, []).append(sheet)
     project.files_checked += len(tasks)
+    if paths is None:  # a year whose folder was deleted is checked whole too
+        whole_years |= set(project.rules)
+        project.problems.extend(_years_without_files(project, rule_paths, files_by_year))
     for year in whole_years:
         if year in project.rules:
             project.problems.extend(_missing_files(project, year, files_by_year.get(year, [])))
@@ -148,13 +193,23 @@ def _validate_task(arg: tuple[str, int, str]) -> tuple[ScoreSheet | None, list[P
     if path.suffix == ".yml":
         return None, [error(shown, 0, 0, "E112", "评分文件的扩展名应为 .yaml", f"把文件改名为 {path.stem}.yaml")]
     if not SLUG_TEXT.fullmatch(path.stem):
-        return None, [error(shown, 0, 0, "E107", f"文件名“{path.name}”不合规：只能用小写字母、数字和连字符",
+        return None, [error(shown, 0, 0, "E107", f"文件名“{shown.rsplit('/', 1)[-1]}”不合规：只能用小写字母、数字和连字符",
                             "文件名即县市区的 slug，例如 luyu-xian.yaml")]
     tree, problems = load_file(path, shown)
     if tree is None or any(p.is_error for p in problems):
         return None, problems
     sheet, more = validate_sheet(tree, shown, path.stem, year, _worker_rules[year], _worker_registry)
     return sheet, problems + more
+
+
+def _years_without_files(project: Project, rule_paths: dict[int, Path], files_by_year: dict[int, list[Path]]
+                         ) -> list[Problem]:
+    """A year with rules must have its results: deleting scores/<year>/ is not unpublishing."""
+    return [error(display(project.root, rule_paths[year]), 0, 0, "E114",
+                  f"有 {year} 年的考核细则，但 scores/{year}/ 中没有任何评分文件",
+                  f"为每个县市区建立 scores/{year}/<标识>.yaml（可用 build.py new {year} 标识 --name 名称）；"
+                  "如果该年度不考核，请删除 rules/" f"{year}.yaml")
+            for year in sorted(project.rules) if not files_by_year.get(year)]
 
 
 def _missing_files(project: Project, year: int, files: list[Path]) -> list[Problem]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .load import Mapping, Scalar, Sequence, load_file
 from .problems import Problem, error
-from .values import SLUG_TEXT, text_refusal
+from .values import SLUG_TEXT, name_key, name_refusal, text_refusal
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,6 @@ def load_registry(path: Path, display_path: str) -> tuple[Registry | None, list[
     if demo_node is not None and not (isinstance(demo_node, Scalar) and demo_node.text in ("true", "false")):
         err(demo_node, "E404", "“demo”只能是 true 或 false")
     counties: dict[str, County] = {}
-    names: dict[str, int] = {}
     for entry in tree.get("counties").items:  # type: ignore[union-attr]
         county = _read_entry(entry, err)
         if county is None:
@@ -68,25 +67,30 @@ def load_registry(path: Path, display_path: str) -> tuple[Registry | None, list[
         if county.slug in counties:
             err(entry, "E405", f"slug“{county.slug}”重复（第 {counties[county.slug].line} 行已有）")
             continue
-        if county.name in names and _overlaps(county, counties, county.name):
-            err(entry, "E405", f"名称“{county.name}”重复（第 {names[county.name]} 行已有）")
-        names.setdefault(county.name, county.line)
+        twin = _same_name(county, counties)
+        if twin is not None and twin.name == county.name:
+            err(entry, "E405", f"名称“{county.name}”重复（第 {twin.line} 行已有）")
+        elif twin is not None:
+            err(entry, "E410", f"名称“{county.name}”与第 {twin.line} 行的“{twin.name}”看起来相同（只是全角、半角或兼容字符不同）",
+                "同一年度的名称必须一眼可辨；请改用正式名称")
         counties[county.slug] = county
     if problems:
         return None, problems
     return Registry(display_path, dict(sorted(counties.items())), demo), []
 
 
-def _overlaps(county: County, counties: dict[str, County], name: str) -> bool:
-    """Two entries may share a name only in years that do not overlap (a name reused later)."""
+def _same_name(county: County, counties: dict[str, County]) -> County | None:
+    """An entry whose name reads the same (NFKC) in overlapping years; a name may be reused
+    only in years that do not overlap (a county renamed, its old name given to another)."""
+    key = name_key(county.name)
     for other in counties.values():
-        if other.name != name:
+        if name_key(other.name) != key:
             continue
         start = max(county.from_year or 0, other.from_year or 0)
         end = min(county.until_year or 9999, other.until_year or 9999)
         if start <= end:
-            return True
-    return False
+            return other
+    return None
 
 
 def _read_entry(entry, err) -> County | None:
@@ -105,6 +109,10 @@ def _read_entry(entry, err) -> County | None:
         if refusal:
             err(node, "E406", *refusal)
             return None
+    refusal = name_refusal(name_node.text)
+    if refusal:
+        err(name_node, "E409", *refusal)
+        return None
     if not SLUG_TEXT.fullmatch(slug_node.text):
         err(slug_node, "E407", f"slug“{slug_node.text}”只能用小写字母、数字和连字符", "例如 luyu-xian")
         return None

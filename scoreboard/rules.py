@@ -74,6 +74,9 @@ class Department:
     aliases: tuple[str, ...] = ()
 
 
+DEFAULT_NOTE_MAX_LENGTH = 300
+
+
 @dataclass(frozen=True)
 class Rules:
     year: int
@@ -84,6 +87,7 @@ class Rules:
     departments: tuple[Department, ...]
     categories: tuple[Category, ...]
     path: str
+    note_max_length: int = DEFAULT_NOTE_MAX_LENGTH  # a published note is a sentence, not a document
     units: dict[str, Unit] = field(default_factory=dict, compare=False)
     items: dict[str, Item] = field(default_factory=dict, compare=False)
 
@@ -179,11 +183,23 @@ def load_rules(path: Path, display_path: str) -> tuple[Rules | None, list[Proble
     return rules, []
 
 
+def _note_max_length(reader: _Reader, tree: Mapping) -> int:
+    """Optional ``note_max_length``: the longest note a score file may give (default 300)."""
+    node = tree.get("note_max_length")
+    if node is None:
+        return DEFAULT_NOTE_MAX_LENGTH
+    if isinstance(node, Scalar) and node.plain and re.fullmatch(r"[1-9][0-9]{0,4}", node.text):
+        return int(node.text)
+    reader.err(node, "E303", "“note_max_length”应为 1 到 99999 之间的整数（说明的最多字数）")
+    return DEFAULT_NOTE_MAX_LENGTH
+
+
 def _read_rules(reader: _Reader, tree: Node, path: Path) -> Rules | None:
     if not isinstance(tree, Mapping):
         reader.err(tree, "E303", "规则文件的顶层应为映射（键: 值）")
         return None
-    reader.unknown_keys(tree, {"year", "title", "intro", "base_max", "score_step", "departments", "categories"})
+    reader.unknown_keys(tree, {"year", "title", "intro", "base_max", "score_step", "note_max_length", "departments",
+                               "categories"})
     year_node = reader.field(tree, "year")
     year = 0
     if isinstance(year_node, Scalar) and re.fullmatch(r"[12][0-9]{3}", year_node.text) and year_node.plain:
@@ -196,12 +212,13 @@ def _read_rules(reader: _Reader, tree: Node, path: Path) -> Rules | None:
     if step is not None and step <= 0:
         reader.err(tree.get("score_step"), "E303", "“score_step”必须大于 0")  # type: ignore[arg-type]
         step = None
+    note_limit = _note_max_length(reader, tree)
     departments = _read_departments(reader, reader.sequence(tree, "departments"))
     categories = _read_categories(reader, reader.sequence(tree, "categories"), departments)
     rules = Rules(
         year=year, title=reader.text(tree, "title"), intro=reader.text(tree, "intro"),
         base_max=reader.number(tree, "base_max"), score_step=step,
-        departments=tuple(departments), categories=tuple(categories), path=reader.path,
+        departments=tuple(departments), categories=tuple(categories), path=reader.path, note_max_length=note_limit,
     )
     for category in rules.categories:
         for item in category.items:

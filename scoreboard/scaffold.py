@@ -17,7 +17,7 @@ from .load import Mapping, Node, Scalar, Sequence, decode, parse
 from .registry import load_registry
 from .rules import Rules, Unit
 from .schema import modeline
-from .values import DECIMAL_TEXT, SLUG_TEXT, fmt
+from .values import DECIMAL_TEXT, SLUG_TEXT, fmt, name_key, name_refusal
 
 CRITERION_WIDTH = 40  # characters of criterion text shown after each unit
 _PLAIN_TEXT = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`~][^:#\n]*")
@@ -38,10 +38,11 @@ def yaml_text(text: str) -> str:
 
 
 def _check_name(name: str) -> str:
-    if not name or not name.strip():
-        raise ValueError("县市区名称不能为空")
-    if name != name.strip() or any(c in name for c in "\r\n\t") or not name.isprintable():
-        raise ValueError(f"县市区名称“{name.strip()}”前后不能有空格，也不能含有换行、Tab 等字符")
+    """The registry's rule for names (values.name_refusal), so `new` never writes a name the
+    check would refuse."""
+    refusal = name_refusal(name or "")
+    if refusal:
+        raise ValueError(f"县市区{refusal[0]}：{refusal[1]}")
     return name
 
 
@@ -93,7 +94,7 @@ def _registered(path: Path) -> tuple[set[str], set[str]]:
         first = problems[0] if problems else None
         where = f"（第 {first.line} 行：{first.code} {first.message}）" if first else ""
         raise ValueError(f"{path.name} 本身有错误，请先修正{where}，再添加县市区")
-    return set(registry.counties), {c.name for c in registry.counties.values()}
+    return set(registry.counties), {name_key(c.name) for c in registry.counties.values()}
 
 
 def _last_line(node: Node) -> int:
@@ -114,7 +115,7 @@ def register_county(registry_path: Path, slug: str, name: str) -> None:
     slugs, names = _registered(registry_path)
     if slug in slugs:
         raise ValueError(f"标识“{slug}”已经在 {registry_path.name} 中登记过了")
-    if name in names:
+    if name_key(name) in names:
         raise ValueError(f"名称“{name}”已经在 {registry_path.name} 中登记过了")
     data = registry_path.read_bytes()
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""

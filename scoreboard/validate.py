@@ -15,7 +15,7 @@ from .load import Mapping, Node, Scalar
 from .problems import Problem, error, warning
 from .registry import Registry
 from .rules import Rules
-from .values import fmt, is_multiple, number_refusal, text_refusal, to_decimal, to_halfwidth
+from .values import fmt, is_multiple, name_refusal, note_refusal, number_refusal, text_refusal, to_decimal, to_halfwidth
 
 FINAL, DRAFT = "final", "draft"
 TOP_KEYS = ("county", "year", "status", "scores")
@@ -121,6 +121,10 @@ def _check_county(checker: _Checker, tree: Mapping, slug: str, year: int, regist
         checker.err(node, "E104", *refusal)
         return ""
     name = node.text.strip() if isinstance(node, Scalar) else ""
+    refusal = name_refusal(node.text) if isinstance(node, Scalar) else None
+    if refusal:
+        checker.err(node, "E409", *refusal)
+        return ""
     if registry is None:
         return name
     county = registry.counties.get(slug)
@@ -282,7 +286,13 @@ def _check_note(checker: _Checker, unit_id: str, node: Node | None) -> str | Non
         return None
     if node.plain and node.text in ("~", "null"):
         return ""
-    return node.text.strip()
+    note = node.text.strip()
+    refusal = note_refusal(note, checker.rules.note_max_length)
+    if refusal:
+        code, message, hint = refusal
+        checker.err(node, code, f"{unit_id} 的{message}", hint)
+        return None
+    return note
 
 
 def _check_complete(checker: _Checker, where: Node, mentioned: set[str]) -> None:

@@ -18,6 +18,14 @@ SLUG_TEXT = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _BOOLEANS = {"yes", "no", "true", "false", "on", "off", "y", "n"}
 _NULLS = {"", "~", "null"}
 _DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+# A score has a few digits; a 29-digit one is a typo or an attack (and beyond Decimal's
+# default precision, where formatting it would raise).
+MAX_SCORE_DIGITS = 9
+# Characters that make text lie about itself on a page: bidi embeddings, overrides, isolates
+# and marks (text that reads reversed), and zero-width characters (two names that look alike).
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_ZERO_WIDTH = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff")
+NAME_MAX_LENGTH = 30
 
 
 def kind_of(node: Node) -> str:
@@ -54,6 +62,10 @@ def number_refusal(node: Node) -> tuple[str, str] | None:
     if not node.plain and DECIMAL_TEXT.fullmatch(text):
         return f"分值“{text}”加了引号，会被当作文字", f"去掉引号：{text}"
     if DECIMAL_TEXT.fullmatch(text):
+        digits = sum(ch.isdigit() for ch in text)
+        if digits > MAX_SCORE_DIGITS:
+            shown = text if len(text) <= 12 else text[:12] + "…"
+            return f"分值“{shown}”有 {digits} 位数字，不是合理的分值", "分值只有几位数，例如 3 或 4.5"
         return None
     if node.plain and re.fullmatch(r"-?\.[0-9]+", text):
         return f"“{text}”格式不对（小数点前缺少 0）", f"请写成 {text.replace('.', '0.', 1)}"
@@ -103,3 +115,71 @@ def text_refusal(node: Node | None, what: str) -> tuple[str, str] | None:
     if node.plain and node.text.strip().lower() in _NULLS:
         return f"{what}不能为空", ""
     return None
+
+
+def _codepoint(ch: str) -> str:
+    return f"U+{ord(ch):04X}"
+
+
+def deceptive_character(text: str, allow_newlines: bool = False) -> tuple[str, str] | None:
+    """The first character that could make ``text`` lie on a page: (what it is, where)."""
+    for index, ch in enumerate(text):
+        where = f"第 {index + 1} 个字符"
+        if ch in _BIDI:
+            return f"文字方向控制字符 {_codepoint(ch)}（会让文字倒序显示）", where
+        if ch in _ZERO_WIDTH:
+            return f"不可见字符 {_codepoint(ch)}（零宽字符）", where
+        if ch in "\r\n" and not allow_newlines:
+            return "换行", where
+        if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn") and not (allow_newlines and ch in "\r\n\t"):
+            return f"控制字符或不可见字符 {_codepoint(ch)}", where
+    return None
+
+
+def visible(text: str) -> str:
+    """Text for a message, with every deceptive character spelled out as its code point."""
+    return "".join(f"[{_codepoint(ch)}]" if ch in _BIDI or ch in _ZERO_WIDTH or ch in "\r\n"
+                   or unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
+
+
+def name_refusal(name: str) -> tuple[str, str] | None:
+    """One rule for a county's name wherever it is written (registry, ``new``, score files):
+    printable, no line break, no bidi or zero-width character, no space, not too long."""
+    if not name.strip():
+        return "名称不能为空", "写出县市区的名称，例如 鹭屿县"
+    found = deceptive_character(name)
+    if found:
+        return f"名称“{visible(name.strip())}”的{found[1]}是{found[0]}", "删去这个字符后重新输入名称（不要从网页或文档中复制）"
+    if name.startswith(("=", "+", "-", "@")):
+        return f"名称“{name}”以“{name[0]}”开头，电子表格会把它当作公式", "去掉开头的符号，只写县市区的正式名称"
+    if any(ch.isspace() for ch in name):
+        return f"名称“{name.strip()}”中有空格", "名称中不能有空格（包括全角空格），请删去"
+    if len(name) > NAME_MAX_LENGTH:
+        return f"名称有 {len(name)} 个字，超过了 {NAME_MAX_LENGTH} 个字", "只写县市区的正式名称"
+    return None
+
+
+def name_key(name: str) -> str:
+    """What two names are compared by: ``鹭屿县`` and a full-width or compatibility variant
+    of it are the same name to a reader, so they are the same name here too."""
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+def note_refusal(note: str, limit: int) -> tuple[str, str, str] | None:
+    """(code, message, hint) when a note may not be published as written; None when it may."""
+    found = deceptive_character(note, allow_newlines=True)
+    if found:
+        return "E211", f"说明的{found[1]}是{found[0]}", "删去这个字符（它在网页上看不见，却会改变文字的显示）"
+    if len(note) > limit:
+        return "E212", f"说明有 {len(note)} 个字，超过了细则规定的 {limit} 个字", "写明扣分原因即可；详细材料请另行存档"
+    return None
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """A text cell no spreadsheet reads as a formula (OWASP, "CSV injection"): a cell that
+    begins with = + - @ tab or CR gets a leading apostrophe. Only for text: numbers, negative
+    ones included, are written as numbers and never pass through here."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

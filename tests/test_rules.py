@@ -80,14 +80,14 @@ def _broken(tmp_path: Path, old: str, new: str, count: int = 1) -> list[tuple[in
 
 def test_parts_not_adding_up(tmp_path: Path) -> None:
     [(line, code, message)] = _broken(tmp_path, "            max: 3\n", "            max: 2.5\n")
-    assert (line, code) == (43, "E311")
+    assert (line, code) == (44, "E311")
     assert message == "第1条各分项之和为 4.5 分，与该条分值 5 分不符"
 
 
 def test_items_not_adding_up_to_category(tmp_path: Path) -> None:
     problems = _broken(tmp_path, "        max: 0.5\n        departments: [基层工作部]\n",
                        "        max: 1\n        departments: [基层工作部]\n")
-    assert (37, "E312", "类别“组织建设”各条之和为 25.5 分，与其分值 25 分不符") in problems
+    assert (38, "E312", "类别“组织建设”各条之和为 25.5 分，与其分值 25 分不符") in problems
 
 
 def test_base_not_100(tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_base_not_100(tmp_path: Path) -> None:
 
 def test_unknown_department_and_item_without_department(tmp_path: Path) -> None:
     problems = _broken(tmp_path, "departments: [基层工作部]\n        parts:", "departments: [基层部]\n        parts:")
-    assert [(l, c) for l, c, _ in problems] == [(46, "E307"), (43, "E308")]
+    assert [(l, c) for l, c, _ in problems] == [(47, "E307"), (44, "E308")]
 
 
 def test_duplicate_item_id(tmp_path: Path) -> None:
