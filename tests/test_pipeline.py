@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from scoreboard.values import fmt
+
 REPO = Path(__file__).resolve().parent.parent
 GITLAB_CI_LOCAL = REPO / ".tools" / "node_modules" / ".bin" / "gitlab-ci-local"
 
@@ -106,18 +108,29 @@ def a_plain_score(root: Path) -> tuple[Path, re.Match]:
     raise AssertionError("no final score file in scores/ has a plain score of at least 1")
 
 
-def change_branch(root: Path, name: str, replacement: str) -> tuple[str, str, int]:
-    """Branch `name` off main with one score line replaced (`{unit}`, `{value}` filled in);
-    returns the merge request's base commit, the file changed, and its line."""
+@dataclass
+class Change:
+    base: str  # the commit the merge request branched from
+    path: str  # the score file changed, from the repository's root
+    line: int
+    unit: str
+    old: Decimal
+    new: Decimal  # the old score less 0.5
+
+
+def change_branch(root: Path, name: str, replacement: str) -> Change:
+    """Branch `name` off main with one score line's value replaced by `replacement`, in which
+    `{value}` is the old value and `{less}` the old less 0.5; committed."""
     base = git(root, "rev-parse", "HEAD").strip()
     git(root, "checkout", "-q", "-b", name)
     path, match = a_plain_score(root)
     text = path.read_text(encoding="utf-8")
-    new = f"  {match[1]}: " + replacement.format(unit=match[1], value=match[2],
-                                                 less=Decimal(match[2]) - Decimal("0.5"))
+    old = Decimal(match[2])
+    new = f"  {match[1]}: " + replacement.format(value=match[2], less=fmt(old - Decimal("0.5")))
     path.write_text(text[:match.start()] + new + text[match.end():], encoding="utf-8")
     git(root, "commit", "-q", "-am", f"{path.stem} 第{match[1]}项")
-    return base, path.relative_to(root).as_posix(), text.count("\n", 0, match.start()) + 1
+    return Change(base, path.relative_to(root).as_posix(), text.count("\n", 0, match.start()) + 1,
+                  match[1], old, old - Decimal("0.5"))
 
 
 def run_pipeline(root: Path, *options: str) -> Pipeline:
@@ -151,16 +164,17 @@ def not_inside_a_pipeline() -> None:
 
 def test_a_valid_score_change_passes_and_once_merged_is_published(tmp_path: Path) -> None:
     root = project_repository(tmp_path / "repo")
-    base, changed, _ = change_branch(root, "deduction", "{{score: {less}, note: " + NOTE + "}}")
+    change = change_branch(root, "deduction", "{{score: {less}, note: " + NOTE + "}}")
 
-    mr = merge_request_pipeline(root, base)
+    mr = merge_request_pipeline(root, change.base)
     assert mr.code == 0, mr
     assert mr.jobs == {"check": "PASS", "test": "PASS", "diff": "PASS", "preview": "PASS"}, mr
     assert "passed" in mr.log("test") and "failed" not in mr.log("test")
     report = json.loads(mr.artifact("check", "gl-code-quality-report.json").read_text(encoding="utf-8"))
     assert report == []
     changes = mr.artifact("diff", "result-changes.md").read_text(encoding="utf-8")
-    assert changes.startswith("### 评分变化：") and f"（{NOTE}）" in changes, changes
+    assert changes.startswith("### 评分变化：")
+    assert f"{change.unit}：{fmt(change.old)} → {fmt(change.new)}（{NOTE}）" in changes, changes
     assert changes in mr.log("diff")
     assert (mr.artifact("preview", "site/index.html")).is_file()
 
@@ -173,25 +187,26 @@ def test_a_valid_score_change_passes_and_once_merged_is_published(tmp_path: Path
     assert published.jobs == {"check": "PASS", "test": "PASS", "pages": "PASS"}, published
     public = published.artifact("pages", "public")
     assert (public / "index.html").is_file()
-    slug = Path(changed).stem
+    slug = Path(change.path).stem
     [card] = [p for p in public.rglob(f"{slug}.html") if "county" in p.parts]
     assert NOTE in card.read_text(encoding="utf-8")
 
 
 def test_a_mistake_fails_check_with_its_place_and_the_diff_says_why(tmp_path: Path) -> None:
     root = project_repository(tmp_path / "repo")
-    base, changed, line = change_branch(root, "typo", "{value}分")
+    change = change_branch(root, "typo", "{value}分")
+    place = f"{change.path}:{change.line}:"
 
-    mr = merge_request_pipeline(root, base)
+    mr = merge_request_pipeline(root, change.base)
     assert mr.code != 0
     assert mr.jobs["check"] == "FAIL" and mr.jobs["diff"] == "FAIL", mr
     assert mr.jobs["test"] == "PASS", f"a data mistake must not fail the tool's tests\n{mr}"
     assert "preview" not in mr.jobs, "no preview is built from invalid data"
     report = json.loads(mr.artifact("check", "gl-code-quality-report.json").read_text(encoding="utf-8"))
     assert [(e["location"]["path"], e["location"]["lines"]["begin"], e["check_name"]) for e in report] \
-        == [(changed, line, "E204")]
-    assert f"{changed}:{line}:" in mr.log("check")
+        == [(change.path, change.line, "E204")]
+    assert place in mr.log("check")
     # The diff job: its artifact kept although it failed, saying why; the problem in its log.
     changes = mr.artifact("diff", "result-changes.md").read_text(encoding="utf-8")
-    assert changes.startswith("### 评分变化：无法比较") and f"{changed}:{line}:" in changes, changes
-    assert f"{changed}:{line}:" in mr.log("diff")
+    assert changes.startswith("### 评分变化：无法比较") and place in changes, changes
+    assert place in mr.log("diff")

@@ -394,6 +394,8 @@ def test_pr_workflow():
     assert diff_step["if"] == "${{ !cancelled() }}"
     [upload] = steps_using(data, "actions/upload-artifact")
     assert upload["with"]["path"].rstrip("/") == "site"
+    # After a failed check only the summary runs: no site is built or uploaded from bad data.
+    assert [s.get("name") for s in data["steps"] if "if" in s] == [diff_step["name"]]
     assert_tests_the_tool_alone(wf["jobs"]["tools"], "pr.yml: tools")
 
 
