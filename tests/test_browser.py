@@ -106,14 +106,39 @@ def test_search_finds_notes_and_lands_on_the_unit(visit: Visit) -> None:
     assert "#u-" in page.url and "/county/" in page.url
 
 
-@pytest.mark.parametrize("path", ["index.html", "2011/index.html", "2011/county/qihe-qu.html", "2011/criteria.html",
-                                  "2011/matrix.html", "2011/categories.html", "search.html?q=县"])
-def test_phone_width_has_no_page_scroll(browser: Browser, sample_site: Path, path: str) -> None:
-    v = Visit(browser, sample_site, width=360)
-    page = v.open(path)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"{path} is {width}px wide at a 360px viewport"
+def every_page(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+@pytest.mark.parametrize("site_name", ["sample_site", "fixture_site"])
+def test_phone_width_has_no_page_scroll_on_any_page(browser: Browser, site_name: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    """Every page of the built site, not only the sample ones, fits a 360 px phone."""
+    site = request.getfixturevalue(site_name)
+    pages = every_page(site)
+    assert len(pages) >= 20 and "guide.html" in pages and "404.html" in pages
+    v = Visit(browser, site, width=360)
+    wide = {}
+    for path in pages + ["search.html?q=县"]:
+        page = v.open(path)
+        if path.startswith("search.html?"):
+            page.wait_for_selector("#search-results li")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            wide[path] = width
     v.close()
+    assert wide == {}, f"pages wider than a 360px viewport: {wide}"
+
+
+def test_code_examples_wrap_inside_their_box_on_a_phone(browser: Browser, sample_site: Path) -> None:
+    v = Visit(browser, sample_site, width=360)
+    page = v.open("guide.html")
+    boxes = page.evaluate("""() => [...document.querySelectorAll('pre')].map(p => [p.scrollWidth, p.clientWidth,
+        p.getBoundingClientRect().right])""")
+    v.close()
+    assert len(boxes) >= 3
+    for scroll, client, right in boxes:
+        assert scroll <= client and right <= 360, boxes
 
 
 def test_sorting_by_a_column(visit: Visit) -> None:
@@ -167,3 +192,72 @@ def test_offline_zip_works_unpacked_anywhere(browser: Browser, tmp_path: Path) -
     assert page.locator("a[href$='results.csv']").count() == 1
     assert (site / "2011" / "results.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     v.close()
+
+
+def test_matrix_header_link_and_sort_button_are_separate(visit: Visit) -> None:
+    """A column header's number opens its criterion; a button of its own sorts the column,
+    and the keyboard reaches each once (no link inside a button)."""
+    page = visit.open("2011/matrix.html")
+    header = page.locator("table.matrix thead th").nth(5)
+    assert header.locator("button a, a button").count() == 0
+    button = header.locator("button.sort")
+    assert button.get_attribute("aria-label").startswith("按“5")
+    button.click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    column = page.locator("table.matrix tbody tr td:nth-of-type(5)").all_inner_texts()
+    assert [float(x) for x in column] == sorted(float(x) for x in column)
+    link = header.locator("a")
+    link.focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('sort')")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "6"
+    link.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/2011/criteria.html#item-5")
+
+
+def test_404_page_works_from_file_and_under_a_sub_path(browser: Browser, sample_site: Path, tmp_path: Path,
+                                                      sample_project: Path) -> None:
+    import re
+    import subprocess
+    import sys
+    from conftest import REPO
+    v = Visit(browser, sample_site)
+    page = v.open("404.html")
+    assert page.evaluate("getComputedStyle(document.querySelector('.masthead')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    page.locator("main a", has_text="首页").click()
+    page.wait_for_load_state()
+    assert page.url == (sample_site / "index.html").as_uri()
+    v.close()
+    text = (sample_site / "404.html").read_text(encoding="utf-8")
+    assert not re.search(r'(href|src|action)="/', text)
+    # Published under a sub-path (a project Pages site): links start there, right at any depth.
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"INHERIT: {REPO / 'mkdocs.yml'}\ndocs_dir: {REPO / 'content'}\n"
+                      "site_url: https://example.org/scoreboard/\n"
+                      f"theme:\n  name: null\n  custom_dir: {REPO / 'theme'}\n  locale: zh\n"
+                      f"  static_templates: [404.html]\nhooks: [{REPO / 'scoreboard' / 'hooks.py'}]\n"
+                      f"extra:\n  scoreboard:\n    root: {sample_project}\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config),
+                           "-d", str(tmp_path / "site")], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    links = re.findall(r'(?:href|src|action)="([^"#]+)"', (tmp_path / "site" / "404.html").read_text(encoding="utf-8"))
+    assert links and all(link.startswith("/scoreboard/") for link in links), links
+    assert "/scoreboard/assets/style.css" in links
+
+
+def test_print_footer_chart_and_columns(visit: Visit) -> None:
+    page = visit.open("2011/county/qihe-qu.html")
+    page.emulate_media(media="print")
+    footer = page.locator("footer.colophon").inner_text().strip()
+    assert not footer.endswith("·") and "·" in footer, footer
+    # the chart's text prints at 8 pt or more (its drawing is 600 units wide)
+    points = page.evaluate("""() => { const svg = document.querySelector('.chart svg');
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        return [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale * 0.75); }""")
+    assert points and min(points) >= 8, points
+    # the score columns line up from one category's table to the next
+    columns = page.evaluate("""() => [...document.querySelectorAll('table.units')].map(t =>
+        [...t.tHead.rows[0].cells].filter(c => c.offsetParent).map(c => Math.round(c.getBoundingClientRect().left)))""")
+    assert len(columns) >= 4 and all(c == columns[0] for c in columns), columns
