@@ -18,7 +18,7 @@ from .git import checkout_data, git_text, resolve
 from .problems import Problem, print_text
 from .project import Project, check_project
 from .score import score_year
-from .values import fmt
+from .values import fmt, visible
 
 MAIN_BRANCHES = ("origin/main", "main", "origin/master", "master")
 
@@ -204,12 +204,13 @@ def refusal_markdown(problems: list[Problem], files_checked: int) -> str:
     so it says why there is no table and lists the problems as the check prints them."""
     listing = io.StringIO()
     print_text(problems, listing, files_checked)
-    body = listing.getvalue()
+    # Messages quote the user's text: hidden characters are spelled out, as on the site.
+    body = "\n".join(visible(line) for line in listing.getvalue().splitlines())
     # A fence longer than any run of backticks in the messages (they quote the user's text).
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", body)), default=0))
     return "\n".join(["### 评分变化：无法比较", "",
                       "修改后的评分文件有错误，无法比较结果，也不能发布。请按下列位置改正（检查任务 check 列出的是同样的问题）：",
-                      "", f"{fence}text", body.rstrip("\n"), fence]) + "\n"
+                      "", f"{fence}text", body, fence]) + "\n"
 
 
 def as_markdown(diff: ResultsDiff) -> str:

@@ -190,7 +190,7 @@ def test_diff_as_markdown_says_why_it_cannot_compare(audited, capsys) -> None:
     """CI saves the Markdown for the reviewer: it must name the problem, and the job's log
     (stderr) must show it too, not only the file."""
     repo, _ = audited
-    with repo.edited("scores/2011/beishan-xian.yaml", "  8.1: 5\n", "  8.1: 五``` \n"):
+    with repo.edited("scores/2011/beishan-xian.yaml", "  8.1: 5\n", "  8.1: 五```\u202e \n"):
         code, text = run("--root", str(repo.root), "diff", "HEAD", "--format", "markdown")
     assert code == 1
     assert text.startswith("### 评分变化：无法比较\n") and "有错误，无法比较结果" in text
@@ -198,6 +198,7 @@ def test_diff_as_markdown_says_why_it_cannot_compare(audited, capsys) -> None:
     assert line.startswith("scores/2011/beishan-xian.yaml:")
     fence = text.splitlines()[-1]
     assert set(fence) == {"`"} and len(fence) > 3, "the user's ``` must not close the block"
+    assert "\u202e" not in text, "a hidden character must be spelled out, not reverse the report"
     assert "scores/2011/beishan-xian.yaml:" in capsys.readouterr().err
 
 
