@@ -156,7 +156,10 @@ def read_input(path: Path, shown: str, limit: int = YAML_LIMIT) -> bytes:
     O_NOFOLLOW refuses a symlink as the last component, O_NONBLOCK keeps a FIFO from
     hanging the open, and fstat on the open descriptor judges the very file that is read.
     """
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    # Windows has neither flag (the scan's lstat still finds links there) and opens text mode
+    # unless told O_BINARY, which would turn CRLF into LF and stop at Ctrl-Z.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
+        | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
-import fcntl
 import hashlib
 import logging
 import os
@@ -24,6 +23,11 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from . import inputs, pipeline
+
+try:
+    import fcntl
+except ImportError:  # Windows: builds there are one person's, unlocked
+    fcntl = None  # type: ignore[assignment]
 
 CHECKSUMS = "SHA256SUMS"
 
@@ -120,6 +124,9 @@ def guard_site_dir(site_dir: Path, projects: list[Path]) -> None:
 def _locked(folder: Path) -> Iterator[None]:
     """One build at a time beside a site: the lock is the parent folder itself, so no lock
     file is left behind, and it is released by the kernel when a build is killed."""
+    if fcntl is None:
+        yield
+        return
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         try:
@@ -177,7 +184,7 @@ def exchange(a: Path, b: Path) -> bool:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # not glibc/musl on Linux: no renameat2
         return False
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
@@ -236,9 +243,12 @@ PARALLEL_PAGES = 600
 _job: dict[str, Any] = {}
 
 
-def write_text(site_dir: Path, path: str, text: str) -> None:
+def write_text(site_dir: Path, path: str, text: str | bytes) -> None:
     target = site_dir / path
     target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):  # a workbook
+        target.write_bytes(text)
+        return
     target.write_text(text, encoding="utf-8", newline="")
 
 
