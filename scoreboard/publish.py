@@ -168,7 +168,12 @@ def _swap(staging: Path, site_dir: Path) -> None:
     if exchange(staging, site_dir):  # one atomic step; the old site is now at ``staging``
         shutil.rmtree(staging, ignore_errors=True)
         return
-    # No renameat2 (another kernel or file system): two renames; recover() mends a kill between.
+    swap_by_renames(staging, site_dir)
+
+
+def swap_by_renames(staging: Path, site_dir: Path) -> None:
+    """Without renameat2 (another kernel or file system): two renames, and recover() puts
+    the old site back if a kill falls between them."""
     old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
     site_dir.rename(old)
     staging.rename(site_dir)

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import REPO
 from scoreboard.cli import main
-from scoreboard.publish import MARKER, exchange, leftovers, recover
+from scoreboard.publish import MARKER, exchange, leftovers, recover, swap_by_renames
 from sitebuild import build, fixture_project
 
 
@@ -142,6 +142,16 @@ def test_exchange_swaps_two_folders_atomically(tmp_path: Path) -> None:
     assert exchange(tmp_path / "a", tmp_path / "b") is True  # Linux ≥ 3.15 on a local file system
     assert (tmp_path / "a" / "x").read_text(encoding="utf-8") == "b"
     assert (tmp_path / "b" / "x").read_text(encoding="utf-8") == "a"
+
+
+def test_the_fallback_swap_by_two_renames(tmp_path: Path) -> None:
+    site, staging = tmp_path / "site", tmp_path / ".site.building-x"
+    for folder, text in ((site, "old"), (staging, "new")):
+        folder.mkdir()
+        (folder / "index.html").write_text(text, encoding="utf-8")
+    swap_by_renames(staging, site)
+    assert (site / "index.html").read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
 def _old_site(site: Path) -> bytes:
