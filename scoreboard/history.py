@@ -17,17 +17,17 @@ from pathlib import Path
 from typing import Iterable
 
 from . import git
-from .git import CommitInfo, Touch
+from .git import Touch
 from .load import decode, parse
 from .project import Project
 from .rules import Rules
 from .validate import validate_sheet
-from .values import fmt
+from .values import SLUG_TEXT, YEAR, YEAR_TEXT, fmt
 
 RELEASE_PREFIX = "published/"  # a tag published/2011 marks 2011's results as announced
 REGULAR_MODES = (b"100644", b"100755")
 REVISION_SIZE_LIMIT = 1 << 20  # the check's limit for a score file
-_SCORE_PATH = re.compile(rb"scores/([12][0-9]{3})/([a-z0-9]+(?:-[a-z0-9]+)*)\.yaml")
+_SCORE_PATH = re.compile(rb"scores/(%b)/(%b)\.yaml" % (YEAR.encode(), SLUG_TEXT.pattern.encode()))
 
 
 # --- what the trail shows --------------------------------------------------------------------
@@ -369,7 +369,7 @@ def _worktree_changes(root: Path, prefix: bytes, scope: Scope, last_shown: dict[
 def _add_releases(root: Path, history: History) -> None:
     for tag, commit, date in git.tags(root, RELEASE_PREFIX):
         year_text = tag[len(RELEASE_PREFIX):]
-        if not re.fullmatch(r"[12][0-9]{3}", year_text):
+        if not YEAR_TEXT.fullmatch(year_text):
             continue
         history.releases[int(year_text)] = Release(int(year_text), tag, commit, date)
         history.after_release[int(year_text)] = git.first_parent_after(root, commit)

@@ -16,7 +16,7 @@ from typing import Union
 import yaml
 
 from .inputs import Unreadable, read_input
-from .problems import Problem, error
+from .problems import Position, Problem, Reporter, error
 
 try:  # libyaml is the fast path; the pure-Python parser gives the same events.
     _Loader = yaml.CSafeLoader
@@ -152,15 +152,13 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
         line_index, column, hint = _syntax_hint(lines, mark.line if mark else 0, problem)
         if column is None:
             column = mark.column + 1 if mark else 1
-        builder.problems.append(error(path, line_index + 1, column, "E002",
-                                      f"YAML 格式错误：{_translate(problem)}", hint))
+        builder.error(Position(line_index + 1, column), "E002", f"YAML 格式错误：{_translate(problem)}", hint)
         return None, builder.problems
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        builder.problems.append(error(path, 1, 1, "E002", f"YAML 格式错误：{exc}",
-                                      "文件中可能含有不可见的控制字符"))
+        builder.error(Position(1, 1), "E002", f"YAML 格式错误：{exc}", "文件中可能含有不可见的控制字符")
         return None, builder.problems
     if builder.documents == 0:
-        builder.problems.append(error(path, 1, 1, "E007", "文件是空的", "至少需要 county、year、status 和 scores"))
+        builder.error(Position(1, 1), "E007", "文件是空的", "至少需要 county、year、status 和 scores")
     return builder.root, builder.problems
 
 
@@ -181,19 +179,20 @@ def load_file(path: Path, display_path: str) -> tuple[Node | None, list[Problem]
 _REJECTED_KEY = Scalar("", 0, 0, False)
 
 
-class _TreeBuilder:
+def _at(mark: yaml.Mark) -> Position:
+    """libyaml counts from 0; every report counts from 1."""
+    return Position(mark.line + 1, mark.column + 1)
+
+
+class _TreeBuilder(Reporter):
     """Turns libyaml events into nodes; everything outside the safe subset is a problem."""
 
     def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
+        super().__init__(path)
         self.root: Node | None = None
         self.documents = 0
         # Each open collection, with the key waiting for its value when it is a mapping.
         self._stack: list[tuple[Mapping | Sequence, Scalar | None, dict[str, int]]] = []
-
-    def _err(self, mark: yaml.Mark, code: str, message: str, hint: str = "") -> None:
-        self.problems.append(error(self.path, mark.line + 1, mark.column + 1, code, message, hint))
 
     def feed(self, event: yaml.Event) -> None:
         # The hot path of every build: scalars first, exact type tests, no helper calls for
@@ -214,22 +213,22 @@ class _TreeBuilder:
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             self._attach(self._stack.pop()[0])
         elif kind is yaml.AliasEvent:
-            self._err(event.start_mark, "E004", f"不允许使用别名“*{event.anchor}”",
+            self.error(_at(event.start_mark), "E004", f"不允许使用别名“*{event.anchor}”",
                       "请把内容直接写出来，不要引用别处")
             self._attach(Scalar("", event.start_mark.line + 1, event.start_mark.column + 1, False))
         elif kind is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents == 2:
-                self._err(event.start_mark, "E007", "文件中只能有一段 YAML 内容（出现了第二个“---”）",
+                self.error(_at(event.start_mark), "E007", "文件中只能有一段 YAML 内容（出现了第二个“---”）",
                           "删除“---”及其后的内容")
 
     def _check_anchor_and_tag(self, event: yaml.NodeEvent) -> None:
         if event.anchor is not None:
-            self._err(event.start_mark, "E004", f"不允许使用锚点“&{event.anchor}”", "删除“&”及其后的名字")
+            self.error(_at(event.start_mark), "E004", f"不允许使用锚点“&{event.anchor}”", "删除“&”及其后的名字")
         tag = getattr(event, "tag", None)
         if tag is not None:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
-            self._err(event.start_mark, "E005", f"不允许使用标签“{shown}”", "删除以“!”开头的标签，直接写值")
+            self.error(_at(event.start_mark), "E005", f"不允许使用标签“{shown}”", "删除以“!”开头的标签，直接写值")
 
     def _attach(self, node: Node) -> None:
         stack = self._stack
@@ -253,16 +252,14 @@ class _TreeBuilder:
             seen[node.text] = node.line
             return node
         if not isinstance(node, Scalar):
-            self.problems.append(error(self.path, node.line, node.column, "E008", "键必须是简单的文字或数字",
-                                       "不要用列表或映射作键"))
+            self.error(node, "E008", "键必须是简单的文字或数字", "不要用列表或映射作键")
             return _REJECTED_KEY
         if node.plain and node.text == "<<":
-            self.problems.append(error(self.path, node.line, node.column, "E006", "不允许使用合并键“<<”",
-                                       "请把要合并的内容直接写出来"))
+            self.error(node, "E006", "不允许使用合并键“<<”", "请把要合并的内容直接写出来")
             return _REJECTED_KEY
         if node.text in seen:
-            self.problems.append(error(self.path, node.line, node.column, "E003", f"键“{node.text}”重复出现（第 {seen[node.text]} 行已有）",
-                                       "同一个键只能写一次，请删除或合并重复的一行"))
+            self.error(node, "E003", f"键“{node.text}”重复出现（第 {seen[node.text]} 行已有）",
+                       "同一个键只能写一次，请删除或合并重复的一行")
             return _REJECTED_KEY
         seen[node.text] = node.line
         return node

@@ -9,7 +9,7 @@ import json
 import hashlib
 from dataclasses import dataclass
 from enum import Enum
-from typing import Iterable, TextIO
+from typing import Iterable, NamedTuple, Protocol, TextIO
 
 
 class Level(str, Enum):
@@ -33,6 +33,11 @@ class Problem:
     def is_error(self) -> bool:
         return self.level is Level.ERROR
 
+    def __str__(self) -> str:
+        """The compiler form the text printer uses: ``path:line:col: level code message``."""
+        hint = f"（提示：{self.hint}）" if self.hint else ""
+        return f"{self.path}:{self.line}:{self.column}: {self.level.value} {self.code} {self.message}{hint}"
+
 
 def error(path: str, line: int, column: int, code: str, message: str, hint: str = "") -> Problem:
     return Problem(path, line, column, code, message, Level.ERROR, hint)
@@ -40,6 +45,40 @@ def error(path: str, line: int, column: int, code: str, message: str, hint: str 
 
 def warning(path: str, line: int, column: int, code: str, message: str, hint: str = "") -> Problem:
     return Problem(path, line, column, code, message, Level.WARNING, hint)
+
+
+class Located(Protocol):
+    """Anything with a place in a file: a loaded node, a Position."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def column(self) -> int: ...
+
+
+class Position(NamedTuple):
+    line: int  # from 1
+    column: int  # from 1
+
+
+class Reporter:
+    """The problems of one file, each made at the place it was found. Every stage that reads a
+    file (loader, rules, registry, validation) reports through one of these."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def error(self, at: Located, code: str, message: str, hint: str = "") -> None:
+        self.problems.append(error(self.path, at.line, at.column, code, message, hint))
+
+    def warning(self, at: Located, code: str, message: str, hint: str = "") -> None:
+        self.problems.append(warning(self.path, at.line, at.column, code, message, hint))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

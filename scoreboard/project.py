@@ -17,9 +17,8 @@ from .problems import Problem, error, sort_problems
 from .registry import Registry, load_registry
 from .rules import Rules, load_rules
 from .validate import ScoreSheet, validate_sheet
-from .values import SLUG_TEXT, visible
+from .values import SLUG_TEXT, YEAR, YEAR_TEXT, visible
 
-YEAR_TEXT = re.compile(r"[12][0-9]{3}")
 # Below this many files a process pool costs more to start than it saves.
 PARALLEL_THRESHOLD = 400
 
@@ -79,8 +78,8 @@ def _entries(folder: Path) -> list[Path]:
 
 # What may live in scores/ besides the year folders' score files. Anything else is reported:
 # a file the check does not read must not look like data (or feed the audit trail).
-_SCORES_EXTRAS = re.compile(r"counties\.yaml|schema/[12][0-9]{3}\.json|(?:[^/]+/)*\.gitkeep")
-_SCORE_FILE = re.compile(r"[12][0-9]{3}/[^/]+\.ya?ml")
+_SCORES_EXTRAS = re.compile(rf"counties\.yaml|schema/{YEAR}\.json|(?:[^/]+/)*\.gitkeep")
+_SCORE_FILE = re.compile(rf"{YEAR}/[^/]+\.ya?ml")
 
 
 def stray_files(root: Path) -> list[Problem]:

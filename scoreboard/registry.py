@@ -1,13 +1,12 @@
 """Who is assessed: ``scores/counties.yaml``, the registry of counties and their slugs."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .load import Mapping, Scalar, Sequence, load_file
-from .problems import Problem, error
-from .values import SLUG_TEXT, name_key, name_refusal, text_refusal
+from .problems import Problem, Reporter, error
+from .values import SLUG_TEXT, YEAR_TEXT, name_key, name_refusal, text_refusal
 
 
 @dataclass(frozen=True)
@@ -44,14 +43,11 @@ def load_registry(path: Path, display_path: str) -> tuple[Registry | None, list[
     tree, problems = load_file(path, display_path)
     if tree is None or problems:
         return None, problems
-    problems = []
-
-    def err(node, code: str, message: str, hint: str = "") -> None:
-        problems.append(error(display_path, node.line, node.column, code, message, hint))
-
+    report = Reporter(display_path)
+    err = report.error
     if not isinstance(tree, Mapping) or not isinstance(tree.get("counties"), Sequence):
         err(tree, "E402", "counties.yaml 应以“counties:”开头，下面是县市区列表")
-        return None, problems
+        return None, report.problems
     for key, _ in tree.pairs:
         if key.text not in ("counties", "demo"):
             err(key, "E403", f"不认识的键“{key.text}”", "顶层只能有 counties 和 demo")
@@ -74,8 +70,8 @@ def load_registry(path: Path, display_path: str) -> tuple[Registry | None, list[
             err(entry, "E410", f"名称“{county.name}”与第 {twin.line} 行的“{twin.name}”看起来相同（只是全角、半角或兼容字符不同）",
                 "同一年度的名称必须一眼可辨；请改用正式名称")
         counties[county.slug] = county
-    if problems:
-        return None, problems
+    if report.problems:
+        return None, report.problems
     return Registry(display_path, dict(sorted(counties.items())), demo), []
 
 
@@ -121,7 +117,7 @@ def _read_entry(entry, err) -> County | None:
         node = entry.get(key)
         if node is None:
             years.append(None)
-        elif isinstance(node, Scalar) and node.plain and re.fullmatch(r"[12][0-9]{3}", node.text):
+        elif isinstance(node, Scalar) and node.plain and YEAR_TEXT.fullmatch(node.text):
             years.append(int(node.text))
         else:
             err(node, "E408", f"“{key}”应为四位年份")

@@ -13,8 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from .load import Mapping, Node, Scalar, Sequence, load_file
-from .problems import Problem, error
-from .values import SLUG_TEXT, fmt, is_multiple, number_refusal, text_refusal, to_decimal
+from .problems import Position, Problem, Reporter
+from .values import SLUG_TEXT, YEAR_TEXT, fmt, is_multiple, number_refusal, text_refusal, to_decimal
 
 BASE, BONUS = "base", "bonus"
 
@@ -107,26 +107,19 @@ class Rules:
         return tuple(i for i in self.items.values() if name in i.departments)
 
 
-class _Reader:
+class _Reader(Reporter):
     """Reads typed fields out of the rules tree, turning every mismatch into a problem."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
-
-    def err(self, node: Node | Scalar, code: str, message: str, hint: str = "") -> None:
-        self.problems.append(error(self.path, node.line, node.column, code, message, hint))
 
     def field(self, mapping: Mapping, key: str) -> Node | None:
         value = mapping.get(key)
         if value is None:
-            self.err(mapping, "E301", f"缺少“{key}”")
+            self.error(mapping, "E301", f"缺少“{key}”")
         return value
 
     def unknown_keys(self, mapping: Mapping, allowed: set[str]) -> None:
         for key, _ in mapping.pairs:
             if key.text not in allowed:
-                self.err(key, "E302", f"规则文件中不认识的键“{key.text}”", f"可用的键：{'、'.join(sorted(allowed))}")
+                self.error(key, "E302", f"规则文件中不认识的键“{key.text}”", f"可用的键：{'、'.join(sorted(allowed))}")
 
     def text(self, mapping: Mapping, key: str) -> str:
         node = self.field(mapping, key)
@@ -134,7 +127,7 @@ class _Reader:
             return ""
         refusal = text_refusal(node, f"“{key}”")
         if refusal:
-            self.err(node, "E303", *refusal)
+            self.error(node, "E303", *refusal)
             return ""
         return node.text  # type: ignore[union-attr]
 
@@ -144,11 +137,11 @@ class _Reader:
             return Decimal(0)
         refusal = number_refusal(node)
         if refusal:
-            self.err(node, "E303", f"“{key}”：{refusal[0]}", refusal[1])
+            self.error(node, "E314", f"“{key}”：{refusal[0]}", refusal[1])
             return Decimal(0)
         value = to_decimal(node)  # type: ignore[arg-type]
         if value < 0:
-            self.err(node, "E303", f"“{key}”不能为负数")
+            self.error(node, "E315", f"“{key}”不能为负数")
         return value
 
     def sequence(self, mapping: Mapping, key: str) -> list[Node]:
@@ -156,7 +149,7 @@ class _Reader:
         if node is None:
             return []
         if not isinstance(node, Sequence):
-            self.err(node, "E303", f"“{key}”应为列表")
+            self.error(node, "E316", f"“{key}”应为列表")
             return []
         return node.items
 
@@ -166,7 +159,7 @@ class _Reader:
             if isinstance(node, Mapping):
                 result.append(node)
             else:
-                self.err(node, "E303", f"{what}应为映射（键: 值）")
+                self.error(node, "E317", f"{what}应为映射（键: 值）")
         return result
 
 
@@ -190,27 +183,27 @@ def _note_max_length(reader: _Reader, tree: Mapping) -> int:
         return DEFAULT_NOTE_MAX_LENGTH
     if isinstance(node, Scalar) and node.plain and re.fullmatch(r"[1-9][0-9]{0,4}", node.text):
         return int(node.text)
-    reader.err(node, "E303", "“note_max_length”应为 1 到 99999 之间的整数（说明的最多字数）")
+    reader.error(node, "E319", "“note_max_length”应为 1 到 99999 之间的整数（说明的最多字数）")
     return DEFAULT_NOTE_MAX_LENGTH
 
 
 def _read_rules(reader: _Reader, tree: Node, path: Path) -> Rules | None:
     if not isinstance(tree, Mapping):
-        reader.err(tree, "E303", "规则文件的顶层应为映射（键: 值）")
+        reader.error(tree, "E317", "规则文件的顶层应为映射（键: 值）")
         return None
     reader.unknown_keys(tree, {"year", "title", "intro", "base_max", "score_step", "note_max_length", "departments",
                                "categories"})
     year_node = reader.field(tree, "year")
     year = 0
-    if isinstance(year_node, Scalar) and re.fullmatch(r"[12][0-9]{3}", year_node.text) and year_node.plain:
+    if isinstance(year_node, Scalar) and YEAR_TEXT.fullmatch(year_node.text) and year_node.plain:
         year = int(year_node.text)
         if path.stem != year_node.text:
-            reader.err(year_node, "E304", f"年度 {year} 与文件名 {path.name} 不一致")
+            reader.error(year_node, "E304", f"年度 {year} 与文件名 {path.name} 不一致")
     elif year_node is not None:
-        reader.err(year_node, "E303", "“year”应为四位年份数字")
+        reader.error(year_node, "E318", "“year”应为四位年份数字")
     step = reader.number(tree, "score_step") if tree.get("score_step") is not None else None
     if step is not None and step <= 0:
-        reader.err(tree.get("score_step"), "E303", "“score_step”必须大于 0")  # type: ignore[arg-type]
+        reader.error(tree.get("score_step"), "E319", "“score_step”必须大于 0")  # type: ignore[arg-type]
         step = None
     note_limit = _note_max_length(reader, tree)
     departments = _read_departments(reader, reader.sequence(tree, "departments"))
@@ -235,16 +228,16 @@ def _read_departments(reader: _Reader, nodes: list[Node]) -> list[Department]:
         reader.unknown_keys(node, {"name", "slug", "aliases"})
         name, slug = reader.text(node, "name"), reader.text(node, "slug")
         if slug and not SLUG_TEXT.fullmatch(slug):
-            reader.err(node.get("slug"), "E305", f"部门标识“{slug}”只能用小写字母、数字和连字符")  # type: ignore[arg-type]
+            reader.error(node.get("slug"), "E305", f"部门标识“{slug}”只能用小写字母、数字和连字符")  # type: ignore[arg-type]
         aliases: list[str] = []
         alias_node = node.get("aliases")
         if isinstance(alias_node, Sequence):
             aliases = [a.text for a in alias_node.items if isinstance(a, Scalar)]
         elif alias_node is not None:
-            reader.err(alias_node, "E303", "“aliases”应为列表")
+            reader.error(alias_node, "E316", "“aliases”应为列表")
         for label in [name, slug, *aliases]:
             if label in seen:
-                reader.err(node, "E306", f"部门名称或标识“{label}”重复（第 {seen[label]} 行已有）")
+                reader.error(node, "E306", f"部门名称或标识“{label}”重复（第 {seen[label]} 行已有）")
             seen[label] = node.line
         departments.append(Department(name, slug, tuple(aliases)))
     return departments
@@ -259,9 +252,9 @@ def _read_categories(reader: _Reader, nodes: list[Node], departments: list[Depar
         reader.unknown_keys(node, {"id", "numeral", "name", "kind", "max", "items"})
         category_id, kind = reader.text(node, "id"), reader.text(node, "kind")
         if category_id and not SLUG_TEXT.fullmatch(category_id):
-            reader.err(node.get("id"), "E305", f"类别标识“{category_id}”只能用小写字母、数字和连字符")  # type: ignore[arg-type]
+            reader.error(node.get("id"), "E305", f"类别标识“{category_id}”只能用小写字母、数字和连字符")  # type: ignore[arg-type]
         if kind and kind not in (BASE, BONUS):
-            reader.err(node.get("kind"), "E303", f"“kind”应为 {BASE} 或 {BONUS}")  # type: ignore[arg-type]
+            reader.error(node.get("kind"), "E320", f"“kind”应为 {BASE} 或 {BONUS}")  # type: ignore[arg-type]
         items = tuple(
             _read_item(reader, item_node, category_id, kind == BONUS, canonical, seen_ids)
             for item_node in reader.mappings(reader.sequence(node, "items"), "考核条目")
@@ -279,11 +272,11 @@ def _read_item(reader: _Reader, node: Mapping, category_id: str, is_bonus: bool,
     for dept in reader.sequence(node, "departments"):
         if not isinstance(dept, Scalar) or dept.text not in canonical:
             shown = dept.text if isinstance(dept, Scalar) else "?"
-            reader.err(dept, "E307", f"考核部门“{shown}”没有在 departments 中登记")
+            reader.error(dept, "E307", f"考核部门“{shown}”没有在 departments 中登记")
             continue
         departments.append(canonical[dept.text])
     if not departments and node.get("departments") is not None:
-        reader.err(node, "E308", f"第{item_id}条没有考核部门", "每个条目至少要有一个考核部门")
+        reader.error(node, "E308", f"第{item_id}条没有考核部门", "每个条目至少要有一个考核部门")
     parts = []
     for k, part_node in enumerate(reader.mappings(node.get("parts").items if isinstance(node.get("parts"), Sequence) else [], "分项"), start=1):
         reader.unknown_keys(part_node, {"id", "text", "max"})
@@ -299,9 +292,9 @@ def _read_id(reader: _Reader, node: Mapping, pattern: str, message: str, seen_id
     if not isinstance(id_node, Scalar):
         return "?"
     if not re.fullmatch(pattern, id_node.text):
-        reader.err(id_node, "E309", f"编号“{id_node.text}”不对：{message}")
+        reader.error(id_node, "E309", f"编号“{id_node.text}”不对：{message}")
     if id_node.text in seen_ids:
-        reader.err(id_node, "E310", f"编号“{id_node.text}”重复（第 {seen_ids[id_node.text]} 行已有）")
+        reader.error(id_node, "E310", f"编号“{id_node.text}”重复（第 {seen_ids[id_node.text]} 行已有）")
     seen_ids[id_node.text] = id_node.line
     return id_node.text
 
@@ -315,24 +308,23 @@ def _check_sums(reader: _Reader, rules: Rules, tree: Mapping) -> None:
             if item.parts:
                 total = sum((p.max for p in item.parts), Decimal(0))
                 if total != item.max:
-                    reader.problems.append(error(reader.path, *line, "E311",
-                        f"第{item.id}条各分项之和为 {fmt(total)} 分，与该条分值 {fmt(item.max)} 分不符"))
+                    reader.error(Position(*line), "E311",
+                                 f"第{item.id}条各分项之和为 {fmt(total)} 分，与该条分值 {fmt(item.max)} 分不符")
             for unit in item.units:
                 if rules.score_step and not is_multiple(unit.max, rules.score_step):
-                    reader.problems.append(error(reader.path, *line, "E311",
-                        f"{unit.id} 的分值 {fmt(unit.max)} 不是 score_step {fmt(rules.score_step)} 的整数倍"))
+                    reader.error(Position(*line), "E321",
+                                 f"{unit.id} 的分值 {fmt(unit.max)} 不是 score_step {fmt(rules.score_step)} 的整数倍")
         total = sum((i.max for i in category.items), Decimal(0))
         line = where.get(("category", category.id), (tree.line, tree.column))
         if not category.is_bonus and total != category.max:
-            reader.problems.append(error(reader.path, *line, "E312",
-                f"类别“{category.name}”各条之和为 {fmt(total)} 分，与其分值 {fmt(category.max)} 分不符"))
+            reader.error(Position(*line), "E312",
+                         f"类别“{category.name}”各条之和为 {fmt(total)} 分，与其分值 {fmt(category.max)} 分不符")
         if category.is_bonus and total < category.max:
-            reader.problems.append(error(reader.path, *line, "E312",
-                f"加分类别“{category.name}”各条之和只有 {fmt(total)} 分，达不到其上限 {fmt(category.max)} 分"))
+            reader.error(Position(*line), "E322",
+                         f"加分类别“{category.name}”各条之和只有 {fmt(total)} 分，达不到其上限 {fmt(category.max)} 分")
     base = sum((c.max for c in rules.base_categories), Decimal(0))
     if base != rules.base_max:
-        reader.problems.append(error(reader.path, tree.line, tree.column, "E313",
-            f"基础类别分值之和为 {fmt(base)} 分，与 base_max {fmt(rules.base_max)} 分不符"))
+        reader.error(tree, "E313", f"基础类别分值之和为 {fmt(base)} 分，与 base_max {fmt(rules.base_max)} 分不符")
 
 
 def _lines_by_id(tree: Mapping) -> dict[tuple[str, str], tuple[int, int]]:
@@ -354,4 +346,4 @@ def _lines_by_id(tree: Mapping) -> dict[tuple[str, str], tuple[int, int]]:
 
 
 def discover_years(rules_dir: Path) -> list[int]:
-    return sorted(int(p.stem) for p in rules_dir.glob("*.yaml") if re.fullmatch(r"[12][0-9]{3}", p.stem))
+    return sorted(int(p.stem) for p in rules_dir.glob("*.yaml") if YEAR_TEXT.fullmatch(p.stem))

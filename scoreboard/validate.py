@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .load import Mapping, Node, Scalar
-from .problems import Problem, error, warning
+from .problems import Problem, Reporter
 from .registry import Registry
 from .rules import Rules
-from .values import fmt, is_multiple, name_refusal, note_refusal, number_refusal, text_refusal, to_decimal, to_halfwidth
+from .values import (YEAR_TEXT, fmt, is_multiple, name_refusal, note_refusal, number_refusal, text_refusal, to_decimal,
+                     to_halfwidth)
 
 FINAL, DRAFT = "final", "draft"
 TOP_KEYS = ("county", "year", "status", "scores")
@@ -65,17 +66,12 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     return f"是否应为“{close[0]}”？" if close else ""
 
 
-class _Checker:
+class _Checker(Reporter):
+    """The problems of one score file, checked against one year's rules."""
+
     def __init__(self, path: str, rules: Rules) -> None:
-        self.path = path
+        super().__init__(path)
         self.rules = rules
-        self.problems: list[Problem] = []
-
-    def err(self, node: Node, code: str, message: str, hint: str = "") -> None:
-        self.problems.append(error(self.path, node.line, node.column, code, message, hint))
-
-    def warn(self, node: Node, code: str, message: str, hint: str = "") -> None:
-        self.problems.append(warning(self.path, node.line, node.column, code, message, hint))
 
 
 def validate_sheet(tree: Node | None, path: str, slug: str, folder_year: int, rules: Rules,
@@ -84,14 +80,14 @@ def validate_sheet(tree: Node | None, path: str, slug: str, folder_year: int, ru
     checker = _Checker(path, rules)
     if not isinstance(tree, Mapping):
         node = tree or Scalar("", 1, 1, True)
-        checker.err(node, "E100", "文件内容应为“键: 值”的形式，顶层要有 county、year、status、scores")
+        checker.error(node, "E100", "文件内容应为“键: 值”的形式，顶层要有 county、year、status、scores")
         return None, checker.problems
     _check_top_keys(checker, tree)
     name = _check_county(checker, tree, slug, folder_year, registry)
     year = _check_year(checker, tree, folder_year)
     status = _check_status(checker, tree)
     entries = _check_scores(checker, tree, status)
-    if any(p.is_error for p in checker.problems):
+    if checker.has_errors:
         return None, checker.problems
     return ScoreSheet(slug, name, year, status or FINAL, entries, path), checker.problems
 
@@ -101,29 +97,29 @@ def _check_top_keys(checker: _Checker, tree: Mapping) -> None:
         if key.text in TOP_KEYS:
             continue
         if key.text in checker.rules.units or key.text in UNIT_KEYS:
-            checker.err(key, "E103", f"“{key.text}”放错了位置：评分项应写在“scores:”下面",
+            checker.error(key, "E103", f"“{key.text}”放错了位置：评分项应写在“scores:”下面",
                         "在它前面加两个空格，使它缩进到 scores 之下")
         elif key.text.startswith("\u3000"):
-            checker.err(key, "E101", f"不认识的键“{key.text.strip()}”：它前面有全角空格",
+            checker.error(key, "E101", f"不认识的键“{key.text.strip()}”：它前面有全角空格",
                         "请删除全角空格，改用半角空格缩进")
         else:
-            checker.err(key, "E101", f"不认识的键“{key.text}”",
+            checker.error(key, "E101", f"不认识的键“{key.text}”",
                         did_you_mean(key.text, TOP_KEYS) or "顶层只能有 county、year、status、scores")
     missing = [k for k in TOP_KEYS if tree.get(k) is None]
     if missing:
-        checker.err(tree, "E102", f"缺少“{'”“'.join(missing)}”", "每个评分文件都要有 county、year、status、scores 四项")
+        checker.error(tree, "E102", f"缺少“{'”“'.join(missing)}”", "每个评分文件都要有 county、year、status、scores 四项")
 
 
 def _check_county(checker: _Checker, tree: Mapping, slug: str, year: int, registry: Registry | None) -> str:
     node = tree.get("county")
     refusal = text_refusal(node, "county（县市区名称）")
     if refusal:
-        checker.err(node, "E104", *refusal)
+        checker.error(node, "E104", *refusal)
         return ""
     name = node.text.strip() if isinstance(node, Scalar) else ""
     refusal = name_refusal(node.text) if isinstance(node, Scalar) else None
     if refusal:
-        checker.err(node, "E409", *refusal)
+        checker.error(node, "E409", *refusal)
         return ""
     if registry is None:
         return name
@@ -133,14 +129,14 @@ def _check_county(checker: _Checker, tree: Mapping, slug: str, year: int, regist
         by_name = [c.slug for c in registry.counties.values() if c.name == name]
         hint = (f"counties.yaml 中“{name}”的 slug 是 {by_name[0]}，文件应命名为 {by_name[0]}.yaml" if by_name
                 else did_you_mean(slug, list(registry.counties)) or "先在 scores/counties.yaml 中登记这个县市区")
-        checker.err(top, "E107", f"文件名“{slug}”不是 counties.yaml 中登记的 slug", hint)
+        checker.error(top, "E107", f"文件名“{slug}”不是 counties.yaml 中登记的 slug", hint)
         return name
     if not county.active_in(year):
         span = f"{county.from_year or '…'}–{county.until_year or '…'}"
-        checker.err(top, "E109", f"“{county.name}”在 counties.yaml 中登记的年份为 {span}，不含 {year} 年",
+        checker.error(top, "E109", f"“{county.name}”在 counties.yaml 中登记的年份为 {span}，不含 {year} 年",
                     "核对年份，或修改 counties.yaml 中的 from/until")
     if node is not None and name != county.name:
-        checker.err(node, "E105", f"county 写的是“{name}”，但 counties.yaml 中 {slug} 登记的名称是“{county.name}”",
+        checker.error(node, "E105", f"county 写的是“{name}”，但 counties.yaml 中 {slug} 登记的名称是“{county.name}”",
                     f"改为 county: {county.name}")
     return county.name
 
@@ -149,14 +145,14 @@ def _check_year(checker: _Checker, tree: Mapping, folder_year: int) -> int:
     node = tree.get("year")
     if node is None:
         return folder_year
-    if not (isinstance(node, Scalar) and node.plain and re.fullmatch(r"[12][0-9]{3}", node.text)):
+    if not (isinstance(node, Scalar) and node.plain and YEAR_TEXT.fullmatch(node.text)):
         shown = node.text if isinstance(node, Scalar) else "?"
         halfwidth = to_halfwidth(shown).rstrip("年")
-        hint = f"写成 year: {halfwidth}" if re.fullmatch(r"[12][0-9]{3}", halfwidth) else f"写成 year: {folder_year}"
-        checker.err(node, "E104", f"year 应为四位年份数字，这里是“{shown}”", hint)
+        hint = f"写成 year: {halfwidth}" if YEAR_TEXT.fullmatch(halfwidth) else f"写成 year: {folder_year}"
+        checker.error(node, "E104", f"year 应为四位年份数字，这里是“{shown}”", hint)
         return folder_year
     if int(node.text) != folder_year:
-        checker.err(node, "E106", f"year 为 {node.text}，但文件在 {folder_year} 年的文件夹中",
+        checker.error(node, "E106", f"year 为 {node.text}，但文件在 {folder_year} 年的文件夹中",
                     f"改为 year: {folder_year}，或把文件移到 scores/{node.text}/")
     return folder_year
 
@@ -170,7 +166,7 @@ def _check_status(checker: _Checker, tree: Mapping) -> str | None:
     if text in (FINAL, DRAFT):
         return text
     guess = _STATUS_SYNONYMS.get(text) or (text.lower() if text.lower() in (FINAL, DRAFT) else "")
-    checker.err(node, "E108", f"status 只能是 final（正式）或 draft（草稿），这里是“{text or '?'}”",
+    checker.error(node, "E108", f"status 只能是 final（正式）或 draft（草稿），这里是“{text or '?'}”",
                 f"改为 status: {guess}" if guess else "正式结果写 final，尚未定稿写 draft")
     return guess or DRAFT
 
@@ -183,7 +179,7 @@ def _check_scores(checker: _Checker, tree: Mapping, status: str | None) -> dict[
     if isinstance(scores, Scalar) and scores.plain and scores.text in ("", "~", "null"):
         scores = Mapping(scores.line, scores.column)  # "scores:" with nothing under it
     if not isinstance(scores, Mapping):
-        checker.err(scores, "E200", "scores 下面应是“评分项: 分值”的列表，每行一项", "例如  1.1: 3")
+        checker.error(scores, "E200", "scores 下面应是“评分项: 分值”的列表，每行一项", "例如  1.1: 3")
         return entries
     mentioned: set[str] = set()  # units written in the file, even wrongly: not "missing"
     for key, value in scores.pairs:
@@ -209,13 +205,13 @@ def _check_unit_key(checker: _Checker, key: Scalar) -> str | None:
         return text
     if text in rules.items:  # an item that has parts: the parts are what is scored
         parts = rules.items[text].parts
-        checker.err(key, "E202", f"第{text}条分为若干分项，不能整体评分",
+        checker.error(key, "E202", f"第{text}条分为若干分项，不能整体评分",
                     f"第{text}条分为{parts[0].id}–{parts[-1].id}，请分别评分")
         return None
     if text in TOP_KEYS:
-        checker.err(key, "E103", f"“{text}”放错了位置：它应写在顶层，不要缩进", "删除它前面的空格")
+        checker.error(key, "E103", f"“{text}”放错了位置：它应写在顶层，不要缩进", "删除它前面的空格")
         return None
-    checker.err(key, "E201", f"“{text}”不是{rules.year}年细则中的评分项", _unit_hint(rules, text))
+    checker.error(key, "E201", f"“{text}”不是{rules.year}年细则中的评分项", _unit_hint(rules, text))
     return None
 
 
@@ -246,33 +242,33 @@ def _check_unit_value(checker: _Checker, unit_id: str, key: Scalar, value: Node)
     if isinstance(value, Mapping):
         unknown = [k for k, _ in value.pairs if k.text not in UNIT_KEYS]
         for k in unknown:
-            checker.err(k, "E207", f"不认识的键“{k.text}”",
+            checker.error(k, "E207", f"不认识的键“{k.text}”",
                         did_you_mean(k.text, UNIT_KEYS) or "这里只能有 score（分值）和 note（说明）")
         score_node, note_node = value.get("score"), value.get("note")
         if unknown:
             return None
         if score_node is None:
-            checker.err(value, "E208", f"{unit_id} 缺少 score", f"写成 {unit_id}: {{score: 分值, note: 说明}}")
+            checker.error(value, "E208", f"{unit_id} 缺少 score", f"写成 {unit_id}: {{score: 分值, note: 说明}}")
             return None
     refusal = number_refusal(score_node)
     if refusal:
-        checker.err(score_node, "E204", f"{unit_id} 的{refusal[0]}", refusal[1])
+        checker.error(score_node, "E204", f"{unit_id} 的{refusal[0]}", refusal[1])
         return None
     score = to_decimal(score_node)  # type: ignore[arg-type]
     if score < 0 or score > unit.max:
-        checker.err(score_node, "E205", f"{unit_id} 的分值 {fmt(score)} 超出范围：应在 0 到 {fmt(unit.max)} 之间",
+        checker.error(score_node, "E205", f"{unit_id} 的分值 {fmt(score)} 超出范围：应在 0 到 {fmt(unit.max)} 之间",
                     f"{unit_id} 满分 {fmt(unit.max)} 分")
         return None
     step = checker.rules.score_step
     if step and not is_multiple(score, step):
-        checker.err(score_node, "E206", f"{unit_id} 的分值 {score_node.text} 不是 {fmt(step)} 的整数倍",  # type: ignore[union-attr]
+        checker.error(score_node, "E206", f"{unit_id} 的分值 {score_node.text} 不是 {fmt(step)} 的整数倍",  # type: ignore[union-attr]
                     f"{checker.rules.year}年细则的评分最小单位是 {fmt(step)} 分")
         return None
     note = _check_note(checker, unit_id, note_node)
     if note is None:
         return None
     if not note and score < unit.max and not unit.is_bonus:
-        checker.warn(key, "W201", f"{unit_id} 扣了 {fmt(unit.max - score)} 分，但没有写扣分说明",
+        checker.warning(key, "W201", f"{unit_id} 扣了 {fmt(unit.max - score)} 分，但没有写扣分说明",
                      f"写成 {unit_id}: {{score: {fmt(score)}, note: 扣分原因}}")
     return Entry(unit_id, score, note, key.line)
 
@@ -282,7 +278,7 @@ def _check_note(checker: _Checker, unit_id: str, node: Node | None) -> str | Non
     if node is None:
         return ""
     if not isinstance(node, Scalar):
-        checker.err(node, "E209", f"{unit_id} 的 note 应为一段文字", "如果文字中有逗号或冒号，请给整段加引号")
+        checker.error(node, "E209", f"{unit_id} 的 note 应为一段文字", "如果文字中有逗号或冒号，请给整段加引号")
         return None
     if node.plain and node.text in ("~", "null"):
         return ""
@@ -290,7 +286,7 @@ def _check_note(checker: _Checker, unit_id: str, node: Node | None) -> str | Non
     refusal = note_refusal(note, checker.rules.note_max_length)
     if refusal:
         code, message, hint = refusal
-        checker.err(node, code, f"{unit_id} 的{message}", hint)
+        checker.error(node, code, f"{unit_id} 的{message}", hint)
         return None
     return note
 
@@ -299,5 +295,5 @@ def _check_complete(checker: _Checker, where: Node, mentioned: set[str]) -> None
     missing = [u.id for u in checker.rules.units.values() if not u.is_bonus and u.id not in mentioned]
     if missing:
         shown = "、".join(missing[:12]) + ("等" if len(missing) > 12 else "")
-        checker.err(where, "E210", f"status 为 final，但缺少 {len(missing)} 个基础评分项：{shown}",
+        checker.error(where, "E210", f"status 为 final，但缺少 {len(missing)} 个基础评分项：{shown}",
                     "补齐这些评分项；如果尚未评完，请把 status 改为 draft")

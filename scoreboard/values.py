@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from .load import Node, Scalar, Mapping, Sequence
 
+YEAR = r"[12][0-9]{3}"  # a year as written in folder and file names and in the files: four digits
+YEAR_TEXT = re.compile(YEAR)
 DECIMAL_TEXT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
 INTEGER_TEXT = re.compile(r"[1-9][0-9]*")
 SLUG_TEXT = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
