@@ -14,7 +14,7 @@ from typing import Any, Iterator
 import jinja2
 
 from .git import Stamp
-from .exports import results_csv, results_json, rules_json
+from .exports import results_csv, results_json, results_xlsx, rules_json
 from .schema import schema_text
 from .rules import Department, Rules
 from .score import YearResults
@@ -127,7 +127,7 @@ class Renderer:
             self._templates[template] = self.env.get_template(template)
         return self._templates[template].render(base_url=relative_root(path), site=self.site, page_path=path, **context)
 
-    def render_task(self, view: YearView, history: Any, task: "Task") -> tuple[str, str]:
+    def render_task(self, view: YearView, history: Any, task: "Task") -> tuple[str, str | bytes]:
         """One page or download. Tasks are small values, so a worker process can take them."""
         year, kind, key = task
         path = task_path(task)
@@ -148,6 +148,8 @@ class Renderer:
             return path, results_json(view.results)
         if key == "results.csv":
             return path, results_csv(view.results)
+        if key == "results.xlsx":  # bytes, dated by the commit: the same bytes every build
+            return path, results_xlsx(view.results, self.site.stamp.epoch)
         if key == "schema.json":
             return path, schema_text(view.rules)
         return path, rules_json(view.rules)
@@ -167,7 +169,7 @@ def tasks(view: YearView) -> list[Task]:
     year = view.year
     return ([(year, "section", name) for name, _ in SECTIONS]
             + [(year, "department", d.slug) for d in view.rules.departments]
-            + [(year, "download", name) for name in ("results.json", "results.csv", "rules.json", "schema.json")]
+            + [(year, "download", name) for name in ("results.json", "results.csv", "results.xlsx", "rules.json", "schema.json")]
             + [(year, "county", s.score.slug) for s in view.results.standings])
 
 
