@@ -145,6 +145,18 @@ def _printer(chosen: str | None):
 
 # The site commands import MkDocs and the rendering stages only when run: `check`, which
 # staff and CI run most, starts without them.
+def _refuse_site_inputs(printer, out: TextIO) -> bool:
+    """MkDocs reads mkdocs.yml before any hook runs: a link there (to /dev/zero, say) must be
+    refused first; content/ and theme/ are scanned in the same pass."""
+    from .inputs import scan_site
+
+    problems = scan_site(PROJECT_DIR / "mkdocs.yml", PROJECT_DIR / "content", PROJECT_DIR / "theme")
+    if problems:
+        printer(problems, out, len(problems))
+        out.write("有不能发布的文件，未构建网站。\n")
+    return bool(problems)
+
+
 def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     from .inputs import Refused
     from .pipeline import CheckFailed, prepare
@@ -154,9 +166,11 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     from mkdocs.exceptions import MkDocsException
 
     config_file = PROJECT_DIR / "mkdocs.yml"
+    printer = _printer(args.format)
+    if _refuse_site_inputs(printer, out):
+        return EXIT_PROBLEMS
     settings = load_config(str(config_file))
     site_name, repo_url = settings.site_name, settings.repo_url
-    printer = _printer(args.format)
     site_dir = args.site_dir or args.root / "site"
     try:  # before anything is checked: a wrong --site-dir is a usage error, not a data problem
         guard_site_dir(site_dir, [args.root, PROJECT_DIR])
@@ -194,6 +208,8 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     from .publish import mkdocs_overrides
 
     config_file = PROJECT_DIR / "mkdocs.yml"
+    if _refuse_site_inputs(_printer(None), out):
+        return EXIT_PROBLEMS
     watch = [str(args.root / "rules"), str(args.root / "scores")]
     out.write(f"预览地址：http://{args.dev_addr}/  （Ctrl+C 停止）\n")
     out.flush()

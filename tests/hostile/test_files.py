@@ -235,3 +235,39 @@ def test_mkdocs_serve_path_refuses_too(tmp_path: Path) -> None:
     assert f"docs/passwd.md:0:0: error E009 {LINK_MESSAGE}" in report
     assert "root:x:0:0" not in report
     assert not (tmp_path / "out" / "passwd.html").exists()
+
+
+def _tool_copy(target: Path) -> Path:
+    """A copy of the tool itself (build.py, scoreboard/, theme/, content/, mkdocs.yml): the
+    project folder whose mkdocs.yml and content/ build.py uses, made hostile by the test."""
+    import shutil
+
+    ignore = shutil.ignore_patterns("__pycache__")
+    for name in ("scoreboard", "theme", "content"):
+        shutil.copytree(REPO / name, target / name, ignore=ignore)
+    for name in ("build.py", "mkdocs.yml"):
+        shutil.copy(REPO / name, target / name)
+    return target
+
+
+@pytest.mark.parametrize("command", [["build"], ["serve", "--dev-addr", "127.0.0.1:0"]])
+@pytest.mark.parametrize("relative, target", [
+    ("mkdocs.yml", "/dev/zero"),             # read by MkDocs before any hook: would never end
+    ("content/env.md", "/proc/self/environ"),  # the CI job's secrets as a page
+    ("theme/assets/x.js", "/etc/passwd"),
+])
+def test_build_py_refuses_its_own_site_inputs_first(tmp_path: Path, command: list[str], relative: str, target: str) -> None:
+    import subprocess
+    import sys
+
+    tool = _tool_copy(tmp_path / "tool")
+    link = tool / relative
+    link.unlink(missing_ok=True)
+    os.symlink(target, link)
+    root = fixture_project(tmp_path / "p")
+    done = subprocess.run([sys.executable, str(tool / "build.py"), "--root", str(root), *command],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert f"{relative}:0:0: error E009 {LINK_MESSAGE}" in done.stdout
+    assert done.stdout.endswith("有不能发布的文件，未构建网站。\n")
+    assert not (root / "site").exists()
