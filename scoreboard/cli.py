@@ -160,7 +160,7 @@ def _refuse_site_inputs(printer, out: TextIO) -> bool:
 def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     from .inputs import Refused
     from .pipeline import CheckFailed, prepare
-    from .publish import SiteDirRefused, build_site, guard_site_dir, write_zip
+    from .publish import SiteDirRefused, build_site, guard_dist_dir, guard_site_dir, write_zip
     from .history import stamp_for
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -174,6 +174,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     site_dir = args.site_dir or args.root / "site"
     try:  # before anything is checked: a wrong --site-dir is a usage error, not a data problem
         guard_site_dir(site_dir, [args.root, PROJECT_DIR])
+        if args.zip:
+            guard_dist_dir(args.root / "dist")
     except SiteDirRefused as refused:
         raise UsageError(str(refused)) from None
     try:

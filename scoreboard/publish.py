@@ -100,6 +100,8 @@ class SiteDirRefused(ValueError):
 
 def guard_site_dir(site_dir: Path, projects: list[Path]) -> None:
     """Refuse a project, its ancestors and its input folders, and any folder that is not a site."""
+    if site_dir.is_symlink():  # a committed `site` link would send the build elsewhere
+        raise SiteDirRefused(f"输出目录 {site_dir} 是符号链接，不能写入；请给出真实的目录")
     target = site_dir.resolve()
     for project in (p.resolve() for p in projects):
         if target == project or target in project.parents:
@@ -228,17 +230,33 @@ def write_zip(site_dir: Path, dist_dir: Path, site: Any) -> Path:
     import zipfile
 
     name = archive_name(site)
+    guard_dist_dir(dist_dir)
     dist_dir.mkdir(parents=True, exist_ok=True)
     target = dist_dir / f"{name}.zip"
     epoch = max(int(site.stamp.epoch or 0), 315532800)  # zip dates start in 1980
     stamp = time.gmtime(epoch)[:6]
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for path in sorted(p for p in site_dir.rglob("*") if p.is_file() and p.name != MARKER):
-            info = zipfile.ZipInfo(f"{name}/{path.relative_to(site_dir).as_posix()}", date_time=stamp)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
+    # Written beside the target and renamed over it: a link committed in the archive's place
+    # is replaced, never followed into a file elsewhere.
+    handle = tempfile.NamedTemporaryFile(dir=dist_dir, prefix=f".{name}.", suffix=".zip", delete=False)
+    try:
+        with handle, zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+            for path in sorted(p for p in site_dir.rglob("*") if p.is_file() and p.name != MARKER):
+                info = zipfile.ZipInfo(f"{name}/{path.relative_to(site_dir).as_posix()}", date_time=stamp)
+                info.external_attr = 0o644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, path.read_bytes())
+        os.chmod(handle.name, 0o644)
+        os.replace(handle.name, target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
     return target
+
+
+def guard_dist_dir(dist_dir: Path) -> None:
+    """dist/ is in the checkout, so a pull request could commit it as a link to elsewhere."""
+    if os.path.lexists(dist_dir) and not inputs.is_plain_dir(dist_dir):
+        raise SiteDirRefused(f"{dist_dir} 不是普通文件夹（可能是符号链接），不能在其中写入压缩包")
 
 
 # --- writing the data pages, on every core -------------------------------------------------

@@ -26,11 +26,12 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def refused(root: Path, site_dir: Path, capsys: pytest.CaptureFixture[str], checked: bool = False) -> str:
+def refused(root: Path, site_dir: Path, capsys: pytest.CaptureFixture[str], checked: bool = False,
+            zip_too: bool = False) -> str:
     """Run the build; it must be a usage error (exit 2), before the check unless ``checked``."""
     before = tree(root)
     capsys.readouterr()
-    code = main(["--root", str(root), "build", "--site-dir", str(site_dir)])
+    code = main(["--root", str(root), "build", "--site-dir", str(site_dir), *(["--zip"] if zip_too else [])])
     captured = capsys.readouterr()
     assert code == 2, captured
     assert checked or captured.out == ""
@@ -208,3 +209,34 @@ def test_a_real_kill_mid_build_leaves_a_whole_site(root: Path, tmp_path: Path) -
     assert code == 0, output
     assert leftovers(site) == []
     assert tree(site) == before  # same input, same bytes
+
+
+def test_a_committed_site_link_is_refused(root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    elsewhere = tmp_path / "runner-home" / "autostart"
+    os.symlink(elsewhere, root / "site")  # the default --site-dir, committed as a link
+    capsys.readouterr()
+    assert main(["--root", str(root), "build"]) == 2
+    assert capsys.readouterr().err.strip() == f"build.py: 错误：输出目录 {root / 'site'} 是符号链接，不能写入；请给出真实的目录"
+    assert not elsewhere.exists()
+
+
+def test_a_committed_dist_link_is_refused(root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.symlink(elsewhere, root / "dist")
+    message = refused(root, tmp_path / "site", capsys, zip_too=True)
+    assert message == f"build.py: 错误：{root / 'dist'} 不是普通文件夹（可能是符号链接），不能在其中写入压缩包"
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_link_in_the_archives_place_is_replaced_not_followed(root: Path, tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    (root / "dist").mkdir()
+    os.symlink(victim, root / "dist" / "scoreboard-2011-nogit.zip")
+    code, output = build(root, tmp_path / "site", "--zip")
+    assert code == 0, output
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    archive = root / "dist" / "scoreboard-2011-nogit.zip"
+    assert not archive.is_symlink() and archive.read_bytes().startswith(b"PK\x03\x04")
+    assert sorted(p.name for p in (root / "dist").iterdir()) == ["scoreboard-2011-nogit.zip"]
