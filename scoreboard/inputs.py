@@ -128,15 +128,18 @@ def scan_folder(folder: Path, shown: str, content: bool) -> list[Problem]:
     pending = [(folder, shown)]
     while pending:
         here, here_shown = pending.pop()
-        with os.scandir(here) as entries:
-            for entry in entries:
-                entry_shown = f"{here_shown}/{entry.name}"
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((Path(entry.path), entry_shown))
-                elif not entry.is_file(follow_symlinks=False):
-                    problems.append(not_regular(entry_shown, entry.stat(follow_symlinks=False).st_mode))
-                elif content:
-                    problems.extend(_content_file(entry, entry_shown))
+        try:
+            with os.scandir(here) as entries:
+                for entry in entries:
+                    entry_shown = f"{here_shown}/{entry.name}"
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((Path(entry.path), entry_shown))
+                    elif not entry.is_file(follow_symlinks=False):
+                        problems.append(not_regular(entry_shown, entry.stat(follow_symlinks=False).st_mode))
+                    elif content:
+                        problems.extend(_content_file(entry, entry_shown))
+        except OSError as exc:  # an unreadable folder, or one removed while we looked
+            problems.append(error(here_shown, 0, 0, "E000", f"无法读取文件夹：{exc.strerror}"))
     return problems
 
 
