@@ -53,13 +53,11 @@ class ItemResult(NamedTuple):
 class CategoryResult(NamedTuple):
     category: Category
     items: tuple[ItemResult, ...]
-    raw_points: Decimal
     points: Decimal  # capped at the category's maximum: only bonus categories can exceed it
 
     @classmethod
     def of(cls, category: Category, items: tuple[ItemResult, ...]) -> "CategoryResult":
-        raw = sum((i.points for i in items), ZERO)
-        return cls(category, items, raw, min(raw, category.max))
+        return cls(category, items, min(sum((i.points for i in items), ZERO), category.max))
 
 
 @dataclass(frozen=True)
