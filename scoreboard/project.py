@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .inputs import is_plain_dir, is_plain_file, scan_project
+from .compare import link_problems
 from .load import load_file
 from .problems import Problem, error, sort_problems
 from .registry import Registry, load_registry
@@ -123,6 +124,8 @@ def check_project(root: Path, paths: list[Path] | None = None, jobs: int | None 
         project.files_checked += 1
         if rules is not None:
             project.rules[year] = rules
+    # compare_with names last year's ids: checked once every year's rules are read.
+    project.problems.extend(link_problems(project.rules, unreadable=set(rule_paths) - set(project.rules)))
     if paths is None:
         project.problems.extend(stray_files(root))
     for year in files_by_year:

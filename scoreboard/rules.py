@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +18,16 @@ from .problems import Position, Problem, Reporter
 from .values import SLUG_TEXT, YEAR_TEXT, fmt, is_multiple, number_refusal, text_refusal, to_decimal
 
 BASE, BONUS = "base", "bonus"
+
+
+class Link(NamedTuple):
+    """A declared ``compare_with``: the id of last year's unit, item or category this one
+    continues (``None``: it compares with nothing), and where it was written, so that a
+    target last year's rules lack can be reported on its line."""
+
+    target: str | None
+    line: int
+    column: int
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,7 @@ class Unit:
     item_id: str
     category_id: str
     is_bonus: bool
+    compare_with: Link | None = None  # None: not declared, the default rule applies
 
 
 @dataclass(frozen=True)
@@ -40,13 +52,14 @@ class Item:
     category_id: str
     parts: tuple[Unit, ...]
     is_bonus: bool
+    compare_with: Link | None = None  # None: not declared, the default rule applies
 
     @cached_property
     def units(self) -> tuple[Unit, ...]:
         """The parts, or the item itself as its one unit (made once, so it is the same object)."""
         if self.parts:
             return self.parts
-        return (Unit(self.id, self.text, self.max, self.id, self.category_id, self.is_bonus),)
+        return (Unit(self.id, self.text, self.max, self.id, self.category_id, self.is_bonus, self.compare_with),)
 
     @property
     def anchor(self) -> str:
@@ -61,6 +74,7 @@ class Category:
     kind: str
     max: Decimal  # for the bonus category: the cap on bonus points
     items: tuple[Item, ...]
+    compare_with: Link | None = None  # None: not declared, last year's category of the same id
 
     @property
     def is_bonus(self) -> bool:
@@ -88,6 +102,7 @@ class Rules:
     categories: tuple[Category, ...]
     path: str
     note_max_length: int = DEFAULT_NOTE_MAX_LENGTH  # a published note is a sentence, not a document
+    example: bool = False  # an invented example (no official document): the pages say so
     units: dict[str, Unit] = field(default_factory=dict, compare=False)
     items: dict[str, Item] = field(default_factory=dict, compare=False)
 
@@ -187,12 +202,44 @@ def _note_max_length(reader: _Reader, tree: Mapping) -> int:
     return DEFAULT_NOTE_MAX_LENGTH
 
 
+def _example(reader: _Reader, tree: Mapping) -> bool:
+    """Optional ``example: true``: the file is an invented example, not an official document."""
+    node = tree.get("example")
+    if node is None:
+        return False
+    if isinstance(node, Scalar) and node.plain and node.text in ("true", "false"):
+        return node.text == "true"
+    reader.error(node, "E324", "“example”只能是 true 或 false", "虚构的示例细则写 example: true；正式细则删去这一行")
+    return False
+
+
+# What a compare_with may name: a category's slug, an item's number, a unit's id.
+_LINK_PATTERNS = {"category": SLUG_TEXT, "item": re.compile(r"[1-9][0-9]*"),
+                  "unit": re.compile(r"[1-9][0-9]*(?:\.[1-9][0-9]*)?")}
+_LINK_EXAMPLES = {"category": "gongzi-xieshang", "item": "8", "unit": "8.1"}
+
+
+def _compare_with(reader: _Reader, mapping: Mapping, kind: str) -> Link | None:
+    """Optional ``compare_with``: ``null`` (compare with nothing) or last year's id."""
+    node = mapping.get("compare_with")
+    if node is None:
+        return None
+    if isinstance(node, Scalar) and node.plain and node.text in ("null", "~"):
+        return Link(None, node.line, node.column)
+    if isinstance(node, Scalar) and _LINK_PATTERNS[kind].fullmatch(node.text):
+        return Link(node.text, node.line, node.column)
+    shown = node.text if isinstance(node, Scalar) else "?"
+    reader.error(node, "E323", f"“compare_with”的值“{shown}”不是上一年度的编号，也不是 null",
+                 f"写上一年度对应的编号并加引号，例如 compare_with: \"{_LINK_EXAMPLES[kind]}\"；不与上一年度比较写 compare_with: null")
+    return None
+
+
 def _read_rules(reader: _Reader, tree: Node, path: Path) -> Rules | None:
     if not isinstance(tree, Mapping):
         reader.error(tree, "E317", "规则文件的顶层应为映射（键: 值）")
         return None
     reader.unknown_keys(tree, {"year", "title", "intro", "base_max", "score_step", "note_max_length", "departments",
-                               "categories"})
+                               "categories", "example"})
     year_node = reader.field(tree, "year")
     year = 0
     if isinstance(year_node, Scalar) and YEAR_TEXT.fullmatch(year_node.text) and year_node.plain:
@@ -212,6 +259,7 @@ def _read_rules(reader: _Reader, tree: Node, path: Path) -> Rules | None:
         year=year, title=reader.text(tree, "title"), intro=reader.text(tree, "intro"),
         base_max=reader.number(tree, "base_max"), score_step=step,
         departments=tuple(departments), categories=tuple(categories), path=reader.path, note_max_length=note_limit,
+        example=_example(reader, tree),
     )
     for category in rules.categories:
         for item in category.items:
@@ -249,7 +297,7 @@ def _read_categories(reader: _Reader, nodes: list[Node], departments: list[Depar
     categories = []
     seen_ids: dict[str, int] = {}
     for node in reader.mappings(nodes, "类别"):
-        reader.unknown_keys(node, {"id", "numeral", "name", "kind", "max", "items"})
+        reader.unknown_keys(node, {"id", "numeral", "name", "kind", "max", "items", "compare_with"})
         category_id, kind = reader.text(node, "id"), reader.text(node, "kind")
         if category_id and not SLUG_TEXT.fullmatch(category_id):
             reader.error(node.get("id"), "E305", f"类别标识“{category_id}”只能用小写字母、数字和连字符")  # type: ignore[arg-type]
@@ -260,13 +308,13 @@ def _read_categories(reader: _Reader, nodes: list[Node], departments: list[Depar
             for item_node in reader.mappings(reader.sequence(node, "items"), "考核条目")
         )
         categories.append(Category(category_id, reader.text(node, "numeral"), reader.text(node, "name"),
-                                   kind, reader.number(node, "max"), items))
+                                   kind, reader.number(node, "max"), items, _compare_with(reader, node, "category")))
     return categories
 
 
 def _read_item(reader: _Reader, node: Mapping, category_id: str, is_bonus: bool,
                canonical: dict[str, str], seen_ids: dict[str, int]) -> Item:
-    reader.unknown_keys(node, {"id", "text", "max", "departments", "parts"})
+    reader.unknown_keys(node, {"id", "text", "max", "departments", "parts", "compare_with"})
     item_id = _read_id(reader, node, r"[1-9][0-9]*", "条目编号应为正整数", seen_ids)
     departments = []
     for dept in reader.sequence(node, "departments"):
@@ -279,12 +327,13 @@ def _read_item(reader: _Reader, node: Mapping, category_id: str, is_bonus: bool,
         reader.error(node, "E308", f"第{item_id}条没有考核部门", "每个条目至少要有一个考核部门")
     parts = []
     for k, part_node in enumerate(reader.mappings(node.get("parts").items if isinstance(node.get("parts"), Sequence) else [], "分项"), start=1):
-        reader.unknown_keys(part_node, {"id", "text", "max"})
+        reader.unknown_keys(part_node, {"id", "text", "max", "compare_with"})
         part_id = _read_id(reader, part_node, re.escape(f"{item_id}.{k}"), f"分项编号应为 {item_id}.{k}（按原文顺序从 1 起）", seen_ids)
         parts.append(Unit(part_id, reader.text(part_node, "text"), reader.number(part_node, "max"),
-                          item_id, category_id, is_bonus))
+                          item_id, category_id, is_bonus, _compare_with(reader, part_node, "unit")))
+    # An item's compare_with names last year's item; on an item without parts that is also its unit.
     return Item(item_id, reader.text(node, "text"), reader.number(node, "max"), tuple(dict.fromkeys(departments)),
-                category_id, tuple(parts), is_bonus)
+                category_id, tuple(parts), is_bonus, _compare_with(reader, node, "item" if parts else "unit"))
 
 
 def _read_id(reader: _Reader, node: Mapping, pattern: str, message: str, seen_ids: dict[str, int]) -> str:
