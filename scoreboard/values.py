@@ -70,7 +70,7 @@ def number_refusal(node: Node) -> tuple[str, str] | None:
             return f"分值“{shown}”有 {digits} 位数字，不是合理的分值", "分值只有几位数，例如 3 或 4.5"
         return None
     if node.plain and re.fullmatch(r"-?\.[0-9]+", text):
-        return f"“{text}”格式不对（小数点前缺少 0）", f"请写成 {text.replace('.', '0.', 1)}"
+        return f"“{text}”格式不对（小数点前缺少 0）", f"请写成 {text.replace('.', '0.')}"
     if node.plain and re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
         return f"“{text}”格式不对（开头多了 0）", f"请写成 {Decimal(text).normalize():f}"
     return f"“{text}”不是数字", "分值只能是数字，例如 3 或 4.5"
