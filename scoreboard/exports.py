@@ -18,6 +18,7 @@ from pathlib import Path
 from decimal import Decimal
 from typing import Any
 
+from .compare import CountyComparison, YearComparison
 from .rules import Rules
 from .score import Standing, YearResults
 from .values import FORMULA_STARTS, fmt, spreadsheet_text
@@ -72,7 +73,33 @@ def _slow_json(value: Any, indent: int = 0, compact: bool = False) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def county_record(standing: Standing) -> dict[str, Any]:
+def change_record(comparison: CountyComparison | None) -> dict[str, Any]:
+    """Last year's total and rank and the changes since; all null when there is no result
+    the year before (a new county, the first year, a gap year)."""
+    if comparison is None or comparison.previous is None:
+        return {"previous_total": None, "previous_rank": None, "total_change": None, "rank_change": None}
+    return {"previous_total": comparison.previous_total, "previous_rank": comparison.previous_rank,
+            "total_change": comparison.total_change, "rank_change": comparison.rank_change}
+
+
+def _change_cells(comparison: CountyComparison | None) -> list[int | Decimal | None]:
+    """The CSV's and the workbook's 上年名次, 名次变化, 上年总分, 总分变化, in that order."""
+    record = change_record(comparison)
+    return [record["previous_rank"], record["rank_change"], record["previous_total"], record["total_change"]]
+
+
+def _csv_number(value: int | Decimal | None) -> str:
+    """A change cell: empty for none, a rank as an integer, points as exact decimal text."""
+    if value is None:
+        return ""
+    return fmt(value) if isinstance(value, Decimal) else str(value)
+
+
+def _of(comparison: YearComparison | None, standing: Standing) -> CountyComparison | None:
+    return None if comparison is None else comparison.counties.get(standing.score.slug)
+
+
+def county_record(standing: Standing, comparison: CountyComparison | None = None) -> dict[str, Any]:
     score = standing.score
     return {
         "slug": score.slug,
@@ -83,6 +110,7 @@ def county_record(standing: Standing) -> dict[str, Any]:
         "total": score.total,
         "base": score.base,
         "bonus": score.bonus,
+        **change_record(comparison),
         "categories": {c.category.id: c.points for c in score.categories},
         "category_ranks": dict(standing.category_ranks),
         "items": {i.item.id: i.points for c in score.categories for i in c.items},
@@ -110,8 +138,10 @@ def rules_record(rules: Rules) -> dict[str, Any]:
     }
 
 
-def results_json(results: YearResults) -> str:
-    """One county per line: readable, diffable, and written by the C encoder (no indent)."""
+def results_json(results: YearResults, comparison: YearComparison | None = None) -> str:
+    """One county per line: readable, diffable, and written by the C encoder (no indent).
+    With ``comparison`` (``compare.compare_years``), each row carries last year's total and
+    rank and the changes; without it, those are null."""
     rules = results.rules
     head = to_json({
         "year": rules.year,
@@ -119,19 +149,19 @@ def results_json(results: YearResults) -> str:
         "ranking": "standard competition ranking by total: equal totals share a rank, the next rank skips",
         "categories": [{"id": c.id, "name": c.name, "kind": c.kind, "max": c.max} for c in rules.categories],
     }, compact=True)
-    counties = ",\n".join(to_json(county_record(s), compact=True) for s in results.standings)
+    counties = ",\n".join(to_json(county_record(s, _of(comparison, s)), compact=True) for s in results.standings)
     return head[:-1] + ',"counties":[\n' + counties + "\n]}\n"
 
 
 def csv_header(rules: Rules) -> list[str]:
     items_with_parts = [i for i in rules.items.values() if i.parts]
-    return (["名次", "标识", "县市区", "状态", "总分", "基础分", "加分"]
+    return (["名次", "标识", "县市区", "状态", "总分", "基础分", "加分", "上年名次", "名次变化", "上年总分", "总分变化"]
             + [c.name for c in rules.categories]
             + [f"第{i}条" for i in rules.items]
             + [p.id for i in items_with_parts for p in i.parts])
 
 
-def results_csv(results: YearResults) -> str:
+def results_csv(results: YearResults, comparison: YearComparison | None = None) -> str:
     rules = results.rules
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -145,6 +175,7 @@ def results_csv(results: YearResults) -> str:
         writer.writerow(
             [standing.rank, score.slug, spreadsheet_text(score.name), status, fmt(score.total), fmt(score.base),
              fmt(score.bonus)]
+            + [_csv_number(v) for v in _change_cells(_of(comparison, standing))]
             + [fmt(c.points) for c in score.categories]
             + [fmt(items[i].points) for i in rules.items]
             + ["" if units[p] is None else fmt(units[p]) for p in parts])
@@ -192,9 +223,9 @@ def _text(cell, text: str) -> None:
         cell.quotePrefix = True
 
 
-def _number(cell, value: Decimal | None) -> None:
+def _number(cell, value: Decimal | int | None) -> None:
     """A number cell with the exact decimal text (an empty cell for a unit not yet scored)."""
-    cell.value = None if value is None else Decimal(fmt(value))
+    cell.value = None if value is None else value if isinstance(value, int) else Decimal(fmt(value))
 
 
 def _header_row(sheet, titles: list[str]) -> None:
@@ -205,7 +236,7 @@ def _header_row(sheet, titles: list[str]) -> None:
         cell.font = Font(bold=True)
 
 
-def _results_sheet(sheet, results: YearResults) -> None:
+def _results_sheet(sheet, results: YearResults, comparison: YearComparison | None) -> None:
     rules = results.rules
     _header_row(sheet, csv_header(rules))
     parts = [p.id for i in rules.items.values() for p in i.parts]
@@ -217,7 +248,8 @@ def _results_sheet(sheet, results: YearResults) -> None:
         sheet.cell(row, 1).value = standing.rank
         for column, text in ((2, score.slug), (3, score.name), (4, status)):
             _text(sheet.cell(row, column), text)
-        numbers = ([score.total, score.base, score.bonus] + [c.points for c in score.categories]
+        numbers = ([score.total, score.base, score.bonus] + _change_cells(_of(comparison, standing))
+                   + [c.points for c in score.categories]
                    + [items[i].points for i in rules.items] + [units[p] for p in parts])
         for column, value in enumerate(numbers, 5):
             _number(sheet.cell(row, column), value)
@@ -241,7 +273,8 @@ def _notes_sheet(sheet, results: YearResults) -> None:
     sheet.column_dimensions["F"].width = 60
 
 
-def results_xlsx(results: YearResults, epoch: str | int | None = None) -> bytes:
+def results_xlsx(results: YearResults, epoch: str | int | None = None,
+                 comparison: YearComparison | None = None) -> bytes:
     """results.csv as a workbook, plus the notes; the same bytes for the same results and
     commit time (``epoch``, seconds), which dates the workbook instead of the clock."""
     from openpyxl import Workbook
@@ -251,7 +284,7 @@ def results_xlsx(results: YearResults, epoch: str | int | None = None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "成绩"
-    _results_sheet(sheet, results)
+    _results_sheet(sheet, results, comparison)
     _notes_sheet(workbook.create_sheet("扣分说明"), results)
     workbook.properties.title = f"{results.rules.title}：考核结果"
     workbook.properties.creator = "build.py build"
