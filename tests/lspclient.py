@@ -24,7 +24,7 @@ SETTINGS = {"yaml": {"validate": True, "hover": True, "completion": True, "forma
 class LanguageServer:
     """One yaml-language-server process; requests are synchronous, notifications queued."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, locale: str = "en") -> None:
         assert SERVER.exists(), f"缺少 yaml-language-server；{SETUP}"
         self.process = subprocess.Popen(["node", str(SERVER), "--stdio"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -34,7 +34,7 @@ class LanguageServer:
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
         self.request("initialize", {
-            "processId": None, "rootUri": root.as_uri(), "workspaceFolders": [{"uri": root.as_uri(), "name": "repo"}],
+            "processId": None, "locale": locale, "rootUri": root.as_uri(), "workspaceFolders": [{"uri": root.as_uri(), "name": "repo"}],
             "capabilities": {"textDocument": {
                 "hover": {"contentFormat": ["markdown", "plaintext"]},
                 "completion": {"completionItem": {"documentationFormat": ["markdown", "plaintext"]}},

@@ -44,7 +44,7 @@ def line_of(text: str, start: str) -> int:
 
 
 def diagnostics(server: LanguageServer, path: Path, text: str | None = None) -> list[tuple[int, str]]:
-    return [(d["range"]["start"]["line"] + 1, d["message"]) for d in server.diagnose(path, text)]
+    return sorted((d["range"]["start"]["line"] + 1, d["message"]) for d in server.diagnose(path, text))
 
 
 def test_there_are_samples():
@@ -139,3 +139,18 @@ def test_completion_offers_the_missing_unit_ids_with_their_criteria(server, work
     assert items["1.1"]["documentation"].startswith("满分 3 分。坚持和完善")
     # the quoted key it inserts is one build.py check accepts (tests/test_check_cases.py)
     assert items["1.1"]["insertText"] == '"1.1": '
+
+
+def test_a_chinese_editor_gets_the_messages_in_chinese(workspace: Path):
+    """VS Code set to Chinese passes its locale: the same marks, in Chinese."""
+    server = LanguageServer(REPO, locale="zh-cn")
+    try:
+        path = workspace / "scores" / "2011" / "chinese.yaml"
+        text = good_text({"1.1": "3.5", "2.1": "0.05"}) + "  36: 1\n"
+        assert diagnostics(server, path, text) == [
+            (line_of(text, "  1.1:"), "值高于最大值 3。"),
+            (line_of(text, "  2.1:"), "值不能被 0.1 整除。"),
+            (line_of(text, "  36:"), "属性 36 不被允许。"),
+        ]
+    finally:
+        server.close()
