@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     rank = commands.add_parser("rank", help="在终端显示某一年的排名表")
     rank.add_argument("year", type=int)
     rank.add_argument("--drafts", action="store_true", help="包括草稿（成绩为暂定）")
+    rank.add_argument("--compare", action="store_true", help="与上一年度比较：上年名次、名次变化、上年总分、总分变化")
 
     build = commands.add_parser("build", help="先检查，再构建网站（失败时保留原网站）")
     build.add_argument("--site-dir", type=Path, default=None, help="输出目录，默认为 site/")
@@ -116,11 +117,32 @@ def cmd_rank(args: argparse.Namespace, out: TextIO) -> int:
         mark = "*" if score.provisional else ""
         rows.append([str(s.rank), score.name + mark, *(fmt(score.category(c.id).points) for c in rules.base_categories),
                      fmt(score.base), fmt(score.bonus), fmt(score.total) + mark])
+    if args.compare:
+        header, rows = _with_changes(project, results, args.drafts, header, rows)
     out.write(f"{rules.title} 总排名\n")
     _write_table(out, header, rows)
+    if args.compare and args.year - 1 not in project.rules:
+        out.write(f"没有 {args.year - 1} 年的考核结果，无从比较\n")
     if any(s.score.provisional for s in results.standings):
         out.write("* 草稿，成绩为暂定\n")
     return EXIT_OK
+
+
+def _with_changes(project, results, drafts: bool, header: list[str], rows: list[list[str]]
+                  ) -> tuple[list[str], list[list[str]]]:
+    """The ranking with last year's rank and total and the changes (新: no result last year)."""
+    from .compare import compare_years, rank_change_label, signed
+
+    year = results.year
+    previous = (score_year(project.rules[year - 1], project.sheets.get(year - 1, []), drafts)
+                if year - 1 in project.rules else None)
+    comparison = compare_years(results, previous, project.registry)
+    for row, standing in zip(rows, results.standings):
+        county = comparison.of(standing.score.slug)
+        row += ["" if county.previous is None else str(county.previous_rank), rank_change_label(county),
+                "" if county.previous is None else fmt(county.previous_total),  # type: ignore[arg-type]
+                signed(county.total_change)]
+    return header + ["上年名次", "名次变化", "上年总分", "总分变化"], rows
 
 
 def _width(text: str) -> int:
