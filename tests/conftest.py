@@ -2,7 +2,7 @@
 
 Tests of the tool never read the repository's own `rules/` and `scores/`: those hold real
 results that change every year. They read copies under tests/fixtures/ instead
-(`rules/2011.yaml`, the sample data as of the first release in `sample/`, and the small
+(`rules/2011.yaml` and the invented `rules/2012.yaml`, the sample data in `sample/`, and the small
 `site/` project). Only tests/test_repository_data.py looks at the live data, and only the
 way `build.py check` and `build.py build` do.
 """
@@ -17,7 +17,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 RULES_2011_FILE = FIXTURES / "rules" / "2011.yaml"   # a copy of rules/2011.yaml
-SAMPLE = FIXTURES / "sample"                       # a copy of scores/ as first published
+RULES_2012_FILE = FIXTURES / "rules" / "2012.yaml"   # a copy of rules/2012.yaml (an invented example)
+SAMPLE = FIXTURES / "sample"                       # a copy of scores/: 2011, and the invented 2012
 sys.path.insert(0, str(REPO))
 
 from scoreboard.rules import load_rules  # noqa: E402

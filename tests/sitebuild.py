@@ -5,7 +5,7 @@ import io
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, RULES_2011_FILE, SAMPLE
+from conftest import FIXTURES, RULES_2011_FILE, RULES_2012_FILE, SAMPLE
 from gitrepo import Repo
 from scoreboard.cli import main
 
@@ -21,10 +21,12 @@ def fixture_project(target: Path) -> Path:
 
 
 def sample_project(target: Path) -> Path:
-    """The sample data with the 2011 rules, committed once so that pages carry a version stamp."""
+    """The sample data with its rules (2011, and the invented 2012), committed once so that
+    pages carry a version stamp."""
     shutil.copytree(SAMPLE, target / "scores")
     (target / "rules").mkdir()
     shutil.copy(RULES_2011_FILE, target / "rules" / "2011.yaml")
+    shutil.copy(RULES_2012_FILE, target / "rules" / "2012.yaml")
     Repo(target).commit("2011年度考核结果（示例）", "县总工会考核办", "2012-01-05T10:00:00+08:00")
     return target
 

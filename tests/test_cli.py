@@ -23,7 +23,7 @@ def test_check_sample_data_is_clean(sample_project, monkeypatch) -> None:
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     code, text = run("--root", str(sample_project), "check")
     assert code == 0
-    assert text == "检查通过：16 个文件，没有发现问题。\n"
+    assert text == "检查通过：32 个文件，没有发现问题。\n"  # the registry, 2 rules files, 14 + 15 score files
 
 
 def test_check_reports_and_exits_1(project: ProjectDir, monkeypatch) -> None:
