@@ -263,7 +263,7 @@ def test_compare_with_is_kept_with_its_place(tmp_path: Path) -> None:
     assert problems == []
     assert [c.compare_with for c in rules.categories] == [Link("gongzuo", 18, 19), None, Link(None, 52, 19)]
     assert rules.units["1.1"].compare_with == Link("1", 28, 27) and rules.units["1.2"].compare_with is None
-    assert rules.items["2"].compare_with == rules.units["2"].compare_with == Link("2.1", 34, 23)
+    assert rules.items["2"].compare_with == rules.units["2"].compare_with == Link("2.1", 35, 23)
 
 
 def test_the_real_2011_rules_load_clean() -> None:
