@@ -288,11 +288,11 @@ def link_problems(rules_by_year: Mapping[int, Rules], unreadable: Iterable[int] 
         for link, kind, own_id, known in _declared(rules, previous):
             if previous is None:
                 problems.append(error(rules.path, link.line, link.column, "E326",
-                                      f"{own_id} 的 compare_with 要与 {year - 1} 年比较，但没有 rules/{year - 1}.yaml",
+                                      f"{own_id}的 compare_with 要与 {year - 1} 年比较，但没有 rules/{year - 1}.yaml",
                                       "没有上一年度的细则时不能写 compare_with；删去这一行"))
             elif link.target not in known:
                 problems.append(error(rules.path, link.line, link.column, "E325",
-                                      f"{own_id} 的 compare_with 指向“{link.target}”，但 {year - 1} 年的细则中没有这个{kind}",
+                                      f"{own_id}的 compare_with 指向“{link.target}”，但 {year - 1} 年的细则中没有这个{kind}",
                                       f"写 rules/{year - 1}.yaml 中存在的编号；不与上一年度比较写 compare_with: null"))
     return problems
 
@@ -313,4 +313,4 @@ def _declared(rules: Rules, previous: Rules | None) -> Iterable[tuple[Link, str,
                     yield item.compare_with, "评分项", f"第{item.id}条", {*old_units, *old_items}
             for part in item.parts:
                 if part.compare_with and part.compare_with.target is not None:
-                    yield part.compare_with, "评分项", part.id, old_units
+                    yield part.compare_with, "评分项", f"{part.id} ", old_units
