@@ -220,9 +220,9 @@ def generate(root: Path, repo: Path, n_counties: int, n_years: int = 1,
     rules = load_rules(base_rules)
     total_files = total_bytes = 0
     if n_years == 1:
-        # Copy every rules file of the repo as is (normally just 2011.yaml).
-        for p in sorted((repo / "rules").glob("*.yaml")):
-            shutil.copyfile(p, root / "rules" / p.name)
+        # Only the first year's rules, as is: a rules file of another year (the repo's sample
+        # has 2012) would need score files of its own (E114).
+        shutil.copyfile(base_rules, root / "rules" / base_rules.name)
     else:
         for y in years:
             (root / "rules" / f"{y}.yaml").write_text(rules_text_for_year(src_text, y), encoding="utf-8")
