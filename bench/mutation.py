@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
+import shutil
 import subprocess
 import sys
 import time
@@ -76,3 +76,84 @@ def mutant_diff(module: str, name: str) -> str:
 
     return "\n".join(line for line in difflib.unified_diff(body(original), body(mutated), lineterm="", n=0)
                      if line[:1] in "+-" and line[:3] not in ("---", "+++"))
+
+
+# Mutants no test can tell from the original, each with the reason. Keyed by module and the
+# changed line (``mutant_diff``), not by mutmut's number, which shifts when a module changes.
+EQUIVALENT: dict[tuple[str, str], str] = {
+}
+
+KILLED, SURVIVED = 1, 0
+NO_TESTS = (5, 33)
+
+
+def run_mutmut(module: str) -> float:
+    """Mutate one module and run mutmut's own test selection; returns the seconds it took."""
+    started = time.monotonic()
+    subprocess.run([str(REPO / ".venv" / "bin" / "mutmut"), "run", "--max-children", "1", f"scoreboard.{module}.*"],
+                   cwd=REPO, check=False, stdout=subprocess.DEVNULL)
+    return time.monotonic() - started
+
+
+def verdicts(module: str) -> dict[str, int]:
+    meta = REPO / "mutants" / "scoreboard" / f"{module}.py.meta"
+    return json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+
+
+def killed_by_whole_suite(name: str) -> bool:
+    """Run every non-browser test against one mutant, in a fresh process (so no cache or
+    fixture of an earlier run hides it, and programs the tests start see it too)."""
+    env = dict(os.environ, MUTANT_UNDER_TEST=name)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "bench.mutation",
+                           *SUITE], cwd=REPO / "mutants", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return done.returncode != 0
+
+
+def check_module(module: str, rerun: bool = True) -> dict:
+    seconds = run_mutmut(module)
+    found = verdicts(module)
+    survivors = {name for name, code in found.items() if code != KILLED}
+    started = time.monotonic()
+    still = sorted(name for name in survivors if not (rerun and killed_by_whole_suite(name)))
+    equivalent, gaps = {}, []
+    for name in still:
+        diff = mutant_diff(module, name)
+        reason = EQUIVALENT.get((module, diff))
+        if reason:
+            equivalent[name] = reason
+        else:
+            gaps.append((name, diff))
+    counted = len(found) - len(equivalent)
+    return {"module": module, "mutants": len(found), "killed": len(found) - len(still),
+            "killed_by_mutmut": len(found) - len(survivors), "survived": len(still),
+            "equivalent": equivalent, "gaps": gaps,
+            "score": 100.0 if counted == 0 else 100.0 * (len(found) - len(still)) / counted,
+            "mutmut_seconds": round(seconds), "rerun_seconds": round(time.monotonic() - started)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Mutation testing of the core modules, one at a time.")
+    parser.add_argument("modules", nargs="*", metavar="MODULE", help=f"any of {', '.join(MODULES)} (default: all)")
+    parser.add_argument("--no-rerun", action="store_true", help="trust mutmut's own test selection for survivors")
+    parser.add_argument("--keep", action="store_true", help="keep mutants/ from an earlier run (mutmut then reuses its stats)")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.modules) - set(MODULES))
+    if unknown:
+        parser.error(f"not a core module: {', '.join(unknown)}")
+    if not args.keep:
+        shutil.rmtree(REPO / "mutants", ignore_errors=True)  # stale mutants of an older source mislead
+    failed = False
+    for module in args.modules or MODULES:
+        report = check_module(module, rerun=not args.no_rerun)
+        print(f"{module}.py: {report['mutants']} mutants, {report['killed']} killed "
+              f"({report['killed_by_mutmut']} by mutmut's selection), {report['survived']} survived, "
+              f"{len(report['equivalent'])} equivalent: {report['score']:.1f}% "
+              f"(mutmut {report['mutmut_seconds']} s, re-run {report['rerun_seconds']} s)", flush=True)
+        for name, diff in report["gaps"]:
+            print(f"  survivor {name}:\n    " + diff.replace("\n", "\n    "))
+        failed |= report["score"] < TARGET
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
