@@ -90,7 +90,7 @@ NO_TESTS = (5, 33)
 def run_mutmut(module: str) -> float:
     """Mutate one module and run mutmut's own test selection; returns the seconds it took."""
     started = time.monotonic()
-    subprocess.run([str(REPO / ".venv" / "bin" / "mutmut"), "run", "--max-children", "1", f"scoreboard.{module}.*"],
+    subprocess.run([str(Path(sys.executable).parent / "mutmut"), "run", "--max-children", "1", f"scoreboard.{module}.*"],
                    cwd=REPO, check=False, stdout=subprocess.DEVNULL)
     return time.monotonic() - started
 
