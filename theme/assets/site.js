@@ -28,16 +28,16 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "sort";
-      if (th.querySelector("a, button, input, select, textarea")) {
-        // A header that holds a link keeps it as it is (it opens the criterion), with a
-        // separate sort button beside it: a link inside a button cannot be reached alone.
-        button.className = "sort sort-only";
-        button.setAttribute("aria-label", "按“" + th.textContent.trim() + "”排序");
-        th.appendChild(button);
-      } else {
-        while (th.firstChild) button.appendChild(th.firstChild);
-        th.appendChild(button);
-      }
+      // One control per header: a link in it (the matrix's item number, which opens the
+      // criterion without JavaScript) gives up its text to the button, since a link inside
+      // a button would be a second Tab stop and would take the click meant for sorting.
+      // The page says where the criteria are, and the header's title still shows the text.
+      Array.prototype.forEach.call(th.querySelectorAll("a"), function (link) {
+        while (link.firstChild) link.parentNode.insertBefore(link.firstChild, link);
+        link.parentNode.removeChild(link);
+      });
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
       button.addEventListener("click", function () { sortBy(table, index, th); });
     });
   });
