@@ -143,18 +143,20 @@ class CountyComparison:
     def unit(self, unit_id: str) -> Change | None:
         """Last year's points of the unit this one compares with; None where it does not
         (or where either year has not scored it yet: a draft's pending unit)."""
-        old_id = self.links.units.get(unit_id)
-        if self.previous is None or old_id is None:
-            return None
-        return _change(self._points[unit_id], self._previous_points.get(old_id))
+        return self.units.get(unit_id)
 
     @cached_property
-    def _points(self) -> dict[str, Decimal | None]:
-        return self.standing.score.unit_points()
-
-    @cached_property
-    def _previous_points(self) -> dict[str, Decimal | None]:
-        return self.previous.score.unit_points() if self.previous is not None else {}
+    def units(self) -> dict[str, Change]:
+        """Every unit that compares, made in one pass (a scorecard shows them all)."""
+        if self.previous is None:
+            return {}
+        points, before = self.standing.score.unit_points(), self.previous.score.unit_points()
+        changes = {}
+        for unit_id, old_id in self.links.units.items():
+            new, old = points[unit_id], before.get(old_id)
+            if new is not None and old is not None:
+                changes[unit_id] = Change(old, new - old)
+        return changes
 
 
 def _change(points: Decimal | None, before: Decimal | None) -> Change | None:
