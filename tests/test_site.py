@@ -86,7 +86,8 @@ def test_every_county_has_a_page_and_a_row(sample_site: Path) -> None:
     registry = (SAMPLE / "counties.yaml").read_text(encoding="utf-8")
     slugs = re.findall(r"slug: (\S+)", registry)
     published = {c["slug"] for c in results["counties"]}
-    assert published == set(slugs) - {"weizhu-qu"}  # the one draft is not published
+    # The one draft is not published; luyu-qu (renamed) and chengxia-qu (new) start in 2012.
+    assert published == set(slugs) - {"weizhu-qu", "luyu-qu", "chengxia-qu"}
     for slug in published:
         assert (sample_site / "2011" / "county" / f"{slug}.html").exists()
     assert not (sample_site / "2011" / "county" / "weizhu-qu.html").exists()
@@ -126,7 +127,7 @@ def test_scorecards_stay_small(sample_site: Path) -> None:
 
 def test_home_page_shows_the_latest_ranking(sample_site: Path) -> None:
     home = read(sample_site, "index.html")
-    assert "2011年度总排名" in home and 'href="./2011/county/zhilan-xian.html"' in home
+    assert "2012年度总排名" in home and 'href="./2012/county/luyu-qu.html"' in home  # the sample's latest year
     assert 'href="2011/criteria.html"' in home  # a Markdown link to a generated page resolved
 
 
