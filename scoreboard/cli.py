@@ -60,9 +60,35 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("slug", help="县市区的固定英文标识，例如 luyu-xian")
     new.add_argument("--name", required=True, help="县市区名称，例如 鹭屿县")
 
+    sheet = commands.add_parser("sheet", help="为考核部门生成 Excel 评分表（.xlsx），预填当前的分值和说明")
+    sheet.add_argument("year", type=int)
+    which = sheet.add_mutually_exclusive_group(required=True)
+    which.add_argument("--department", metavar="名称", help="考核部门，例如 基层工作部（也可写部门标识或别名）")
+    which.add_argument("--all", action="store_true", help="每个考核部门各生成一个评分表")
+    sheet.add_argument("-o", "--output", type=Path,
+                       help="输出文件（--all 时为文件夹）；默认为当前文件夹下的 <年度>-<部门>.xlsx")
+
+    import_ = commands.add_parser("import", help="把考核部门填好的评分表写回评分文件，再检查并列出改动")
+    import_.add_argument("files", nargs="+", type=Path, metavar="FILE.xlsx")
+    import_.add_argument("--year", type=int, help="只接受为这一年度生成的评分表")
+    import_.add_argument("--message-file", type=Path, metavar="FILE",
+                         help="把建议的提交说明写入此文件（供 git commit -F 使用）")
+
     serve = commands.add_parser("serve", help="本地预览，修改 rules/ scores/ content/ theme/ 后自动重建")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
     serve.add_argument("--drafts", action="store_true", help="同时显示草稿（标为暂定）")
+
+    rules = commands.add_parser("rules", help="考核细则：从原文件起草新年度的细则（import），显示细则（show）")
+    rules_actions = rules.add_subparsers(dest="rules_action", required=True, metavar="ACTION")
+    rules_import = rules_actions.add_parser("import", help="从考核细则原文件（.docx 或 .txt）起草 rules/<年度>.yaml")
+    rules_import.add_argument("file", type=Path, metavar="FILE", help="原文件：Word（.docx）或文字文件（UTF-8、GBK）")
+    rules_import.add_argument("--year", type=int, required=True, help="年度，例如 2012")
+    rules_import.add_argument("-o", "--output", type=Path, help="写到这里，默认为 rules/<年度>.yaml")
+    rules_import.add_argument("--force", action="store_true", help="覆盖已有的文件")
+    rules_show = rules_actions.add_parser("show", help="显示某年度的细则（供核对，或以 JSON 供程序读取）")
+    rules_show.add_argument("year", type=int)
+    rules_show.add_argument("--format", choices=("text", "json"), default="text")
+    rules_show.add_argument("--rules", type=Path, metavar="FILE", help="读这个细则文件，而不是 rules/<年度>.yaml")
     return parser
 
 
@@ -181,70 +207,58 @@ def _refuse_site_inputs(printer, out: TextIO) -> bool:
 
 def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     from .inputs import Refused
-    from .pipeline import CheckFailed, prepare
-    from .publish import SiteDirRefused, build_site, guard_dist_dir, guard_site_dir, write_zip
-    from .history import stamp_for
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
+    from .pipeline import CheckFailed
+    from .publish import BuildRequest, SiteDirRefused, build_site, guard_dist_dir, write_zip
+    from .hooks import SiteEngineError
 
-    config_file = PROJECT_DIR / "mkdocs.yml"
     printer = _printer(args.format)
-    if _refuse_site_inputs(printer, out):
-        return EXIT_PROBLEMS
-    settings = load_config(str(config_file))
-    site_name, repo_url = settings.site_name, settings.repo_url
     site_dir = args.site_dir or args.root / "site"
-    try:  # before anything is checked: a wrong --site-dir is a usage error, not a data problem
-        guard_site_dir(site_dir, [args.root, PROJECT_DIR])
+    request = BuildRequest(args.root, site_dir, args.drafts, PROJECT_DIR / "mkdocs.yml", PROJECT_DIR)
+    try:
         if args.zip:
             guard_dist_dir(args.root / "dist")
-    except SiteDirRefused as refused:
+        built = build_site(request)
+    except SiteDirRefused as refused:  # a wrong --site-dir is a usage error, not a data problem
         raise UsageError(str(refused)) from None
-    try:
-        prepared = prepare(args.root, site_name, args.drafts, stamp_for(args.root), repo_url)
+    except Refused as refused:
+        printer(refused.problems, out, len(refused.problems))
+        out.write("有不能发布的文件，未构建网站。\n")
+        return EXIT_PROBLEMS
     except CheckFailed as failed:
         printer(failed.project.problems, out, failed.project.files_checked)
         out.write("有错误，未构建网站。\n")
         return EXIT_PROBLEMS
-    if prepared.problems:
-        printer(prepared.problems, out, prepared.project.files_checked)
-    try:
-        build_site(config_file, args.root, site_dir, args.drafts, prepared, PROJECT_DIR)
-    except SiteDirRefused as refused:
-        raise UsageError(str(refused)) from None
-    except Refused as refused:
-        printer(refused.problems, out, len(refused.problems))
-        out.write("有不能发布的文件，未构建网站。原有网站未改动。\n")
-        return EXIT_PROBLEMS
-    except (MkDocsException, SystemExit) as exc:
+    except SiteEngineError as exc:
         out.write(f"构建失败：{exc}\n原有网站未改动。\n")
         return EXIT_PROBLEMS
-    pages = sum(1 for _ in site_dir.rglob("*.html"))
-    out.write(f"网站已构建：{site_dir}（{pages} 个页面）\n")
+    if built.prepared.problems:  # warnings: the site is built, the reader of the log sees them
+        printer(built.prepared.problems, out, built.prepared.project.files_checked)
+    out.write(f"网站已构建：{site_dir}（{built.pages} 个页面）\n")
     if args.zip:
-        archive = write_zip(site_dir, args.root / "dist", prepared.site)
+        archive = write_zip(site_dir, args.root / "dist", built.prepared.site)
         out.write(f"离线压缩包：{archive}\n")
     return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
-    from mkdocs.commands.serve import serve
-    from .publish import mkdocs_overrides
+    from .hooks import serve
 
-    config_file = PROJECT_DIR / "mkdocs.yml"
     if _refuse_site_inputs(_printer(None), out):
         return EXIT_PROBLEMS
-    watch = [str(args.root / "rules"), str(args.root / "scores")]
     out.write(f"预览地址：http://{args.dev_addr}/  （Ctrl+C 停止）\n")
     out.flush()
-    serve(str(config_file), livereload=True, watch_theme=True, watch=watch, dev_addr=args.dev_addr,
-          **mkdocs_overrides(config_file, args.root, args.drafts))
+    serve(PROJECT_DIR / "mkdocs.yml", args.root, args.drafts, args.dev_addr)
     return EXIT_OK
 
 
 def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
     from .diff import as_markdown, as_text, default_base, diff_revisions, refusal_markdown
 
+    from .git import is_safe_revision
+
+    for given in (args.base, args.head):
+        if given is not None and not is_safe_revision(given):
+            raise UsageError(f"版本名“{given}”不合规：不能为空、不能以“-”开头、不能含控制字符")
     base = args.base or default_base(args.root)
     if base is None:
         raise UsageError("找不到比较基准：这里不是 git 仓库，或没有 main/master 分支；请指定 BASE")
@@ -263,6 +277,56 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(problem)
     out.write(as_markdown(diff) if args.format == "markdown" else as_text(diff))
     return EXIT_OK
+
+
+def cmd_sheet(args: argparse.Namespace, out: TextIO) -> int:
+    from .sheets import sheet_plan, write_workbook, year_problems
+
+    if not (args.root / "rules" / f"{args.year}.yaml").exists():
+        raise UsageError(f"没有 {args.year} 年的考核细则 rules/{args.year}.yaml")
+    project = check_project(args.root, [args.root / "scores" / str(args.year)])
+    problems = year_problems(project, args.year)
+    if any(p.is_error for p in problems) or args.year not in project.rules or project.registry is None:
+        PRINTERS["text"](problems, out, project.files_checked)
+        out.write("有错误，未生成评分表。\n")
+        return EXIT_PROBLEMS
+    try:
+        planned = sheet_plan(project, args.year, None if args.all else args.department, args.output)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    for content, path in planned:
+        write_workbook(content, path)
+        out.write(f"已写入 {path}（{content.department.name}：{len(content.counties)} 个县市区，"
+                  f"{len(content.units)} 个评分项）\n")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from .diff import as_text
+    from .sheet_import import commit_message, import_workbooks, refusal_text
+
+    for path in args.files:
+        if not path.is_file():
+            raise UsageError(f"找不到 {path}")
+    result = import_workbooks(args.root, args.files, args.year)
+    if result.refusals:
+        out.write(refusal_text(result))
+        return EXIT_PROBLEMS
+    for book in result.workbooks:
+        out.write(f"已读取 {book.file}：{book.year}年度 {book.department.name}，{book.counties} 个县市区，"
+                  f"{len(book.settings)} 个格子有改动\n")
+    if not result.written:
+        out.write("评分表与评分文件一致，没有需要写入的改动。\n")
+        return EXIT_OK
+    out.write("".join(f"已写入 {shown}\n" for shown in result.written) + "\n")
+    PRINTERS["text"](result.project.problems, out, result.project.files_checked)
+    out.write("\n" + as_text(result.diff))
+    message = commit_message(result)
+    if args.message_file:
+        args.message_file.write_text(message, encoding="utf-8")
+        out.write(f"\n提交说明已写入 {args.message_file}（git commit -F {args.message_file}）\n")
+    out.write("\n建议的提交说明：\n" + "".join(f"    {line}".rstrip() + "\n" for line in message.splitlines()))
+    return exit_code(result.project.problems)
 
 
 def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
@@ -287,4 +351,81 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"new": cmd_new, "check": cmd_check, "rank": cmd_rank, "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff}
+def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
+    """``rules import``: draft a year's rules from the official document, list the doubts and
+    self-check the draft (exit 1 when either found something). ``rules show``: print them."""
+    import json
+    from .problems import sort_problems
+    from .project import display
+    from .rules import load_rules
+    from .rulesdoc import (DocumentError, READ_FAILED, as_json, as_outline, check_text, import_file,
+                           load_rules_as, reference_path, write_new)
+
+    if not 1000 <= args.year <= 2999:
+        raise UsageError(f"年度应为四位数字，这里是 {args.year}")
+    if args.rules_action == "show":
+        path = args.rules or args.root / "rules" / f"{args.year}.yaml"
+        if not path.is_file():
+            raise UsageError(f"找不到细则文件 {path}")
+        rules, problems = load_rules_as(path, args.year, display(args.root, path))
+        if rules is None:
+            PRINTERS["text"](problems, sys.stderr, 1)
+            return EXIT_PROBLEMS
+        if args.format == "json":
+            out.write(json.dumps(as_json(rules), ensure_ascii=False, indent=2) + "\n")
+        else:
+            out.write(as_outline(rules))
+        return EXIT_OK
+
+    if not args.file.exists():
+        raise UsageError(f"找不到 {args.file}")
+    if not args.file.is_file():
+        raise UsageError(f"{args.file} 不是普通文件")
+    output = args.output or args.root / "rules" / f"{args.year}.yaml"
+    shown = display(args.root, output)
+    if output.exists() and not args.force:
+        raise UsageError(f"{shown} 已存在，未覆盖；要覆盖请加 --force")
+    reference, reference_name = None, ""
+    found = reference_path(args.root / "rules", args.year)
+    if found is not None:  # read before the draft is written: it may be the same file (--force)
+        reference_name = display(args.root, found)
+        reference, problems = load_rules(found, reference_name)
+        if reference is None:
+            out.write(f"参照的 {reference_name} 有错误，未能沿用（先运行 python build.py check）。\n")
+            reference_name = ""
+    try:
+        imported = import_file(args.file, args.year, str(args.file), reference, reference_name)
+    except DocumentError as exc:
+        out.write(f"{args.file}:0:0: error {READ_FAILED} {exc}\n未写入草稿。\n")
+        return EXIT_PROBLEMS
+    source = imported.source
+    out.write(f"读取 {args.file}：{source.encoding}，{len(source.lines)} {'段' if source.kind == 'docx' else '行'}"
+              + ("（以下行号即段落序号）" if source.kind == "docx" else "") + "\n")
+    out.write(f"参照 {reference_name}：沿用部门与类别的标识、部门别名、score_step。\n" if reference_name
+              else "没有可参照的往年细则：标识、score_step 等为暂定，见下面的疑问。\n")
+    for line, note in sorted(imported.notes):
+        out.write(f"{args.file}:{line}: 说明：{note}\n" if line else f"{args.file}: 说明：{note}\n")
+    try:
+        write_new(output, imported.text, args.force)
+    except FileExistsError:
+        raise UsageError(f"{shown} 已存在，未覆盖；要覆盖请加 --force") from None
+    draft = imported.draft
+    items = [i for c in draft.categories for i in c.items]
+    out.write(f"已写入 {shown}：{len(draft.categories)} 个类别，{len(items)} 条"
+              f"（{sum(len(i.parts) for i in items)} 个分项），{len(draft.departments)} 个考核部门。\n")
+    _, checked = check_text(imported.text, args.year, shown)
+    found_problems = sorted(imported.problems, key=lambda p: (p.line, p.column)) + sort_problems(checked)
+    for p in found_problems:
+        out.write(f"{p.path}:{p.line}:{p.column}: {p.level.value} {p.code} {p.message}\n")
+        if p.hint:
+            out.write(f"    提示：{p.hint}\n")
+    if not found_problems:
+        out.write("没有疑问，细则自检通过。请仍对照原文核对一遍，再提交。\n")
+        return EXIT_OK
+    out.write(f"共 {len(imported.problems)} 处待核实（也写在草稿开头的注释里），细则自检 {len(checked)} 个错误。"
+              f"请对照原文逐条核对、改好 {shown}，再运行 python build.py check。\n")
+    return EXIT_PROBLEMS
+
+
+COMMANDS = {"rules": cmd_rules, "new": cmd_new, "check": cmd_check, "rank": cmd_rank, "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff,
+            "sheet": cmd_sheet, "import": cmd_import}

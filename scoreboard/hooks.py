@@ -1,39 +1,96 @@
-"""The only module that knows MkDocs: hooks named in mkdocs.yml (``hooks:``).
+"""The only module that knows MkDocs: the site engine's adapter and its hooks.
 
-MkDocs renders the hand-written pages of ``content/``; everything made from data is
-rendered by ``scoreboard.render`` with the theme's Jinja environment and written straight
-into the site folder. Generated pages are registered as files whose source *is* their
-destination, so MkDocs resolves links to them from Markdown but never copies them
+``publish.build_site`` calls ``load_settings`` and ``render_site``; MkDocs then calls the
+``on_*`` hooks named in mkdocs.yml (``hooks:``). MkDocs renders the hand-written pages of
+``content/`` and copies the theme's assets; everything made from data is rendered by
+``scoreboard.render`` with the theme's Jinja environment and written by
+``publish.write_data_pages``. Generated pages are registered as files whose source *is*
+their destination, so MkDocs resolves links to them from Markdown but never copies them
 (its ``copy_file`` skips a file onto itself), and no page passes through Markdown.
-Changing the site engine means rewriting this module only.
+
+The prepared data travels on the MkDocs config object, the one value MkDocs hands to every
+hook: no module state. A plain ``mkdocs build`` or ``serve`` (no ``build.py``) prepares it
+in ``on_config``. Changing the site engine means rewriting this module only.
 """
 from __future__ import annotations
 
 import io
 import logging
+import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort
+from mkdocs.exceptions import Abort, MkDocsException
 from mkdocs.structure.files import File, Files
 
 # MkDocs loads this file by path, not as part of the package: make the package importable.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scoreboard.history import stamp_for  # noqa: E402
+from scoreboard.git import stamp_for  # noqa: E402
 from scoreboard.inputs import scan_site  # noqa: E402
-from scoreboard.pipeline import CheckFailed, Prepared, prepare, take_over  # noqa: E402
-from scoreboard.problems import print_text  # noqa: E402
-from scoreboard.publish import write_pages, write_text  # noqa: E402
-from scoreboard.render import Renderer, page_paths, release_paths  # noqa: E402
-from scoreboard.search import index_files, index_paths  # noqa: E402
+from scoreboard.pipeline import CheckFailed, Prepared, prepare  # noqa: E402
+from scoreboard.problems import Problem, print_text  # noqa: E402
+from scoreboard.publish import data_page_paths, write_data_pages  # noqa: E402
 
 log = logging.getLogger("mkdocs.scoreboard")
-_state: dict[str, Any] = {}
+PREPARED = "scoreboard_prepared"  # the attribute of the config that carries the prepared data
 
+
+class SiteEngineError(Exception):
+    """MkDocs refused or failed; the message is MkDocs' own."""
+
+
+# --- called by publish.build_site ------------------------------------------------------------
+
+def load_settings(config_file: Path, root: Path, drafts: bool) -> MkDocsConfig:
+    """mkdocs.yml, read once per build, pointed at the data folder and the draft setting."""
+    try:
+        config = load_config(str(config_file))
+    except (MkDocsException, SystemExit) as exc:
+        raise SiteEngineError(str(exc)) from None
+    config.extra["scoreboard"] = {**(config.extra.get("scoreboard") or {}), "root": str(root.resolve()),
+                                  "drafts": drafts}
+    return config
+
+
+def input_folders(settings: MkDocsConfig) -> tuple[Path, Path | None]:
+    """What MkDocs itself reads besides its config: the content folder and the theme folder."""
+    theme = settings.theme.custom_dir
+    return Path(settings.docs_dir), Path(theme) if theme else None
+
+
+def render_site(settings: MkDocsConfig, prepared: Prepared, site_dir: Path) -> None:
+    """Every page into ``site_dir``: MkDocs for content and theme, our hooks for the data."""
+    settings.site_dir = str(site_dir)
+    settings.strict = True
+    setattr(settings, PREPARED, prepared)
+    saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    # Anything in MkDocs that asks for "now" gets the commit's time: reproducible output.
+    os.environ["SOURCE_DATE_EPOCH"] = saved_epoch or prepared.site.stamp.epoch or "0"
+    logging.getLogger("mkdocs").setLevel(logging.DEBUG if os.environ.get("SCOREBOARD_DEBUG") else logging.WARNING)
+    try:
+        mkdocs_build(settings)
+    except (MkDocsException, SystemExit) as exc:
+        raise SiteEngineError(str(exc)) from None
+    finally:
+        if saved_epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def serve(config_file: Path, root: Path, drafts: bool, dev_addr: str) -> None:
+    """Live preview: MkDocs watches content/ and theme/, we add rules/ and scores/."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    extra = dict(load_settings(config_file, root, drafts).extra)
+    watch = [str(root / "rules"), str(root / "scores")]
+    mkdocs_serve(str(config_file), livereload=True, watch_theme=True, watch=watch, dev_addr=dev_addr, extra=extra)
+
+
+# --- the hooks MkDocs calls --------------------------------------------------------------------
 
 def options(config: MkDocsConfig) -> tuple[Path, bool]:
     """Where the data is and whether drafts are shown: ``extra.scoreboard`` in mkdocs.yml."""
@@ -43,64 +100,54 @@ def options(config: MkDocsConfig) -> tuple[Path, bool]:
     return (root if root.is_absolute() else base / root), bool(extra.get("drafts", False))
 
 
+def _prepared(config: MkDocsConfig) -> Prepared:
+    return getattr(config, PREPARED)
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # MkDocs' sitemap would list only the hand-written pages and carry the build's clock.
     config.theme.static_templates.discard("sitemap.xml")
-    root, drafts = options(config)
-    handed = take_over(root, drafts)
-    if handed is not None:
-        _state["prepared"] = handed
+    if getattr(config, PREPARED, None) is not None:  # build.py prepared it already
         return config
     # `serve` and a plain `mkdocs build` come here without build.py's scan: MkDocs would
     # follow a symlink in docs_dir and publish its target.
-    refused = scan_site(Path(config.config_file_path), Path(config.docs_dir),
-                        Path(config.theme.custom_dir) if config.theme.custom_dir else None)
+    docs_dir, theme_dir = input_folders(config)
+    refused = scan_site(Path(config.config_file_path), docs_dir, theme_dir)
     if refused:
-        report = io.StringIO()
-        print_text(refused, report, len(refused))
-        raise Abort("有不能发布的文件，未构建网站：\n" + report.getvalue())
+        raise Abort("有不能发布的文件，未构建网站：\n" + _report(refused, len(refused)))
+    root, drafts = options(config)
     try:
-        _state["prepared"] = prepare(root, config.site_name, drafts, stamp_for(root), config.repo_url)
+        setattr(config, PREPARED, prepare(root, config.site_name, drafts, stamp_for(root), config.repo_url))
     except CheckFailed as failed:
-        report = io.StringIO()
-        print_text(failed.project.problems, report, failed.project.files_checked)
-        raise Abort("评分数据有错误，未构建网站：\n" + report.getvalue())
+        raise Abort("评分数据有错误，未构建网站：\n" + _report(failed.project.problems, failed.project.files_checked))
     return config
 
 
+def _report(problems: list[Problem], files_checked: int) -> str:
+    report = io.StringIO()
+    print_text(problems, report, files_checked)
+    return report.getvalue()
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    prepared: Prepared = _state["prepared"]
     sitemap = files.get_file_from_path("sitemap.xml")  # MkDocs' template, no longer rendered
     if sitemap is not None:
         files.remove(sitemap)
-    released = [path for year in prepared.released or {} for path in release_paths(year)]
-    for path in [*page_paths(prepared.views), *released, "search.html", *index_paths(prepared.views)]:
+    for path in data_page_paths(_prepared(config)):
         files.append(File(path, config.site_dir, config.site_dir, use_directory_urls=False))
     return files
 
 
-def on_env(env, config: MkDocsConfig, files: Files):
+def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     """All content pages are read by now: render the data pages and the search index."""
-    prepared: Prepared = _state["prepared"]
-    renderer = Renderer(env, prepared.site)
-    env.globals["site"] = prepared.site
-    env.globals["history"] = prepared.history
-    site_dir = Path(config.site_dir)
-    started = time.perf_counter()
-    written = write_pages(renderer, prepared.views, prepared.history, site_dir)
-    log.info(f"scoreboard: rendered {written} data pages and downloads in {time.perf_counter() - started:.2f} s")
-    for results in (prepared.released or {}).values():
-        for path, text in renderer.release_downloads(results):
-            write_text(site_dir, path, text)
-    write_text(site_dir, "search.html", renderer.render("search.html", "search.html", section="search"))
-    pages = [(f.page.title or "", f.url, f.page.content or "") for f in files.documentation_pages() if f.page]
-    for path, text in index_files(prepared.views, pages).items():
-        write_text(site_dir, path, text)
+    content = [(f.page.title or "", f.url, f.page.content or "") for f in files.documentation_pages() if f.page]
+    written = write_data_pages(env, _prepared(config), Path(config.site_dir), content)
+    log.info(f"scoreboard: wrote {written} data pages and downloads")
     return env
 
 
-def on_page_context(context: dict, page, config: MkDocsConfig, nav) -> dict:
-    prepared: Prepared = _state["prepared"]
+def on_page_context(context: dict, page: Any, config: MkDocsConfig, nav: Any) -> dict:
+    prepared = _prepared(config)
     context["section"] = "home" if page.is_homepage else page.file.name
     if page.is_homepage:
         context["home"] = {"view": prepared.views.get(prepared.site.latest)}
@@ -112,4 +159,3 @@ def on_template_context(context: dict, template_name: str, config: MkDocsConfig)
     make our "{{ base_url }}/x.html" links protocol-relative ("//x.html")."""
     context["base_url"] = context.get("base_url", "").rstrip("/")
     return context
-

@@ -1,7 +1,7 @@
 """From a project folder to everything the site shows: check, score, per-year views.
 
-Shared by the MkDocs hooks and by the tests, so a site is always built from exactly what
-``check`` accepted.
+Called once per build by ``publish.build_site`` (or, for a plain ``mkdocs build`` or
+``serve``, by the hooks), so a site is always built from exactly what ``check`` accepted.
 """
 from __future__ import annotations
 
@@ -37,23 +37,6 @@ class CheckFailed(Exception):
     def __init__(self, project: Project) -> None:
         super().__init__(f"{sum(p.is_error for p in project.problems)} 个错误")
         self.project = project
-
-
-_handed_over: Prepared | None = None
-
-
-def hand_over(prepared: Prepared | None) -> None:
-    """Let the site engine's hooks reuse a check the command already ran."""
-    global _handed_over
-    _handed_over = prepared
-
-
-def take_over(root: Path, drafts: bool) -> Prepared | None:
-    """The prepared data handed over for this root and draft setting, if any."""
-    prepared = _handed_over
-    if prepared is not None and prepared.project.root.resolve() == root.resolve() and prepared.site.drafts == drafts:
-        return prepared
-    return None
 
 
 def prepare(root: Path, site_name: str, drafts: bool = False, stamp: Stamp | None = None,

@@ -12,17 +12,18 @@ import contextlib
 import ctypes
 import errno
 import hashlib
-import logging
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
-
-from . import inputs, pipeline
+from . import inputs
+from .git import stamp_for
+from .pipeline import Prepared, prepare
+from .render import Renderer, Task, page_paths, release_paths, tasks
+from .search import index_files, index_paths
 
 try:
     import fcntl
@@ -32,58 +33,52 @@ except ImportError:  # Windows: builds there are one person's, unlocked
 CHECKSUMS = "SHA256SUMS"
 
 
-def mkdocs_overrides(config_file: Path, root: Path, drafts: bool) -> dict[str, Any]:
-    """The settings a command passes to MkDocs: where the data is, whether drafts show."""
-    extra = dict(load_config(str(config_file)).extra)
-    extra["scoreboard"] = {**(extra.get("scoreboard") or {}), "root": str(root.resolve()), "drafts": drafts}
-    return {"extra": extra}
+@dataclass(frozen=True)
+class BuildRequest:
+    root: Path  # the data: rules/ and scores/
+    site_dir: Path
+    drafts: bool
+    config_file: Path  # the site settings (mkdocs.yml): name, theme, content folder
+    project_dir: Path  # the tool's own folder, which no output may overwrite
 
 
-def build_site(config_file: Path, root: Path, site_dir: Path, drafts: bool,
-               prepared: pipeline.Prepared, project_dir: Path | None = None) -> None:
-    """Build into a temporary sibling of ``site_dir`` and swap it in; raise on failure.
+@dataclass(frozen=True)
+class Built:
+    prepared: Prepared
+    site_dir: Path
+    pages: int
 
-    Raises SiteDirRefused for an output folder that holds anything but an earlier site, and
-    inputs.Refused when what MkDocs would read (its docs_dir, theme, config) is not plain files.
-    """
-    guard_site_dir(site_dir, [root, project_dir or config_file.parent])
-    site_dir = site_dir.resolve()
+
+def build_site(request: BuildRequest) -> Built:
+    """The whole build, in order. Whatever stops it raises, and the old site stays as it was:
+    SiteDirRefused, inputs.Refused, pipeline.CheckFailed or hooks.SiteEngineError."""
+    from . import hooks as site_engine  # the one module that knows MkDocs
+
+    guard_site_dir(request.site_dir, [request.root, request.project_dir])   # 1. the output is a site
+    _refuse(inputs.scan_file(request.config_file, request.config_file.name))  # 2. settings: a plain file
+    settings = site_engine.load_settings(request.config_file, request.root, request.drafts)  # read once
+    _refuse(inputs.scan_site(request.config_file, *site_engine.input_folders(settings)))  # 3. inputs: plain
+    prepared = prepare(request.root, settings.site_name, request.drafts,                  # 4. check, score,
+                       stamp_for(request.root), settings.repo_url)                          #    history
+    site_dir = request.site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     with _locked(site_dir.parent):
         recover(site_dir)
         staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
-        saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
         try:
-            # Anything in MkDocs that asks for "now" gets the commit's time: reproducible output.
-            os.environ["SOURCE_DATE_EPOCH"] = saved_epoch or _commit_epoch(prepared)
-            config = load_config(str(config_file), site_dir=str(staging), strict=True,
-                                 **mkdocs_overrides(config_file, root, drafts))
-            _refuse_special_files(config)
-            pipeline.hand_over(prepared)  # the hooks reuse this check instead of parsing again
-            logging.getLogger("mkdocs").setLevel(logging.DEBUG if os.environ.get("SCOREBOARD_DEBUG") else logging.WARNING)
-            mkdocs_build(config)
-            write_checksums(staging)
+            site_engine.render_site(settings, prepared, staging)  # 5. data pages, content pages, assets
+            write_checksums(staging)                               # 6. checksums and our marker
             (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-            _swap(staging, site_dir)
+            _swap(staging, site_dir)                               # 7. the new site in, whole
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        finally:
-            pipeline.hand_over(None)
-            if saved_epoch is None:
-                os.environ.pop("SOURCE_DATE_EPOCH", None)
+    return Built(prepared, site_dir, sum(1 for _ in site_dir.rglob("*.html")))
 
 
-def _refuse_special_files(config: Any) -> None:
-    """MkDocs follows symlinks in docs_dir and copies whatever it finds: scan first."""
-    problems = inputs.scan_site(Path(config.config_file_path), Path(config.docs_dir),
-                                Path(config.theme.custom_dir) if config.theme.custom_dir else None)
+def _refuse(problems: list) -> None:
     if problems:
         raise inputs.Refused(problems)
-
-
-def _commit_epoch(prepared: pipeline.Prepared) -> str:
-    return prepared.site.stamp.epoch or "0"
 
 
 # --- the output folder: never anything but a site, swapped in whole -------------------------
@@ -263,7 +258,33 @@ def guard_dist_dir(dist_dir: Path) -> None:
 
 # Below this many pages, starting workers costs more than it saves (a city's site).
 PARALLEL_PAGES = 600
-_job: dict[str, Any] = {}
+
+
+def data_page_paths(prepared: Prepared) -> list[str]:
+    """Every page and download made from data, known before rendering, so the site engine
+    can resolve links to them from content pages."""
+    released = [path for year in prepared.released or {} for path in release_paths(year)]
+    return [*page_paths(prepared.views), *released, "search.html", *index_paths(prepared.views)]
+
+
+def write_data_pages(env: Any, prepared: Prepared, site_dir: Path, content_pages: list[tuple[str, str, str]]) -> int:
+    """The data pages, the downloads as released, the search page and the search index.
+
+    ``env`` is the theme's Jinja environment; ``content_pages`` are (title, url, text) of the
+    hand-written pages, for the search index. Returns the number of files written."""
+    renderer = Renderer(env, prepared.site)
+    env.globals["site"] = prepared.site  # the content pages the engine renders use them too
+    env.globals["history"] = prepared.history
+    written = write_pages(renderer, prepared.views, prepared.history, site_dir)
+    for results in (prepared.released or {}).values():
+        for path, text in renderer.release_downloads(results):
+            write_text(site_dir, path, text)
+            written += 1
+    write_text(site_dir, "search.html", renderer.render("search.html", "search.html", section="search"))
+    for path, text in index_files(prepared.views, content_pages).items():
+        write_text(site_dir, path, text)
+        written += 1
+    return written + 1
 
 
 def write_text(site_dir: Path, path: str, text: str | bytes) -> None:
@@ -275,52 +296,45 @@ def write_text(site_dir: Path, path: str, text: str | bytes) -> None:
     target.write_text(text, encoding="utf-8", newline="")
 
 
-def write_pages(renderer: Any, views: dict, history: Any, site_dir: Path, jobs: int | None = None) -> int:
+def write_pages(renderer: Renderer, views: dict, history: Any, site_dir: Path, jobs: int | None = None) -> int:
     """Render every year's pages and write them, on every core.
 
     The extra cores are forked children that inherit the scored results and the templates,
     so nothing is pickled; the parent renders a share itself instead of waiting, which
     also keeps one process fewer in memory.
     """
-    from .render import tasks
-
     work = [task for view in views.values() for task in tasks(view)]
-    _job.update(renderer=renderer, views=views, history=history, site_dir=site_dir)
+
+    def write(chunk: list[Task]) -> int:
+        for task in chunk:
+            path, text = renderer.render_task(views[task.year], history, task)
+            write_text(site_dir, path, text)
+        return len(chunk)
+
     jobs = jobs or os.cpu_count() or 1
-    try:
-        if jobs < 2 or len(work) < PARALLEL_PAGES or not hasattr(os, "fork"):
-            return _write_chunk(work)
-        shares = _chunks(work, jobs)  # round-robin: big aggregate pages spread over the cores
-        children = []
-        for share in shares[1:]:
-            pid = os.fork()
-            if pid == 0:  # the child: write its share, report by exit status, never return
-                status = 1
-                try:
-                    _write_chunk(share)
-                    status = 0
-                finally:
-                    os._exit(status)
-            children.append(pid)
-        written = _write_chunk(shares[0])
-        for pid, share in zip(children, shares[1:]):
-            _, status = os.waitpid(pid, 0)
-            if status != 0:
-                raise RuntimeError("a page-writing process failed")
-            written += len(share)
-        return written
-    finally:
-        _job.clear()
+    if jobs < 2 or len(work) < PARALLEL_PAGES or not hasattr(os, "fork"):
+        return write(work)
+    shares = _chunks(work, jobs)  # round-robin: big aggregate pages spread over the cores
+    children = []
+    for share in shares[1:]:
+        pid = os.fork()
+        if pid == 0:  # the child: write its share, report by exit status, never return
+            status = 1
+            try:
+                write(share)
+                status = 0
+            finally:
+                os._exit(status)
+        children.append(pid)
+    written = write(shares[0])
+    for pid, share in zip(children, shares[1:]):
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            raise RuntimeError("a page-writing process failed")
+        written += len(share)
+    return written
 
 
 def _chunks(work: list, count: int) -> list[list]:
     """Round-robin, so each chunk mixes big aggregate pages and small scorecards."""
     return [work[i::count] for i in range(count) if work[i::count]]
-
-
-def _write_chunk(chunk: list) -> int:
-    renderer, views, history, site_dir = _job["renderer"], _job["views"], _job["history"], _job["site_dir"]
-    for task in chunk:
-        path, text = renderer.render_task(views[task[0]], history, task)
-        write_text(site_dir, path, text)
-    return len(chunk)

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 import jinja2
 
+from . import urls
 from .git import Stamp
 from .exports import results_csv, results_json, results_xlsx, rules_json
 from .schema import schema_text
-from .rules import Department, Rules
+from .rules import Rules
 from .score import YearResults
 from .values import fmt
 
@@ -73,14 +74,65 @@ def bar(points: Decimal | None, maximum: Decimal, offset: int = 0) -> str:
     return fmt((offset + points * CHART_WIDTH / maximum).quantize(Decimal("0.1")))
 
 
+# The scorecard's bar chart, in SVG user units: a row per category, labels left of the bars,
+# values right of them, the legend below.
+CHART_ROW_HEIGHT = 34
+CHART_TOP = 6
+CHART_BAR_X = 110
+CHART_GAP = 4
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    y: int
+    label: str
+    width: str  # the bar's length
+    average_x: str | None  # where the mark of the average goes; None when nobody is ranked
+    value: str  # "24.5/25"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Everything the template draws, computed here so the template holds no arithmetic."""
+
+    rows: tuple[ChartRow, ...]
+    height: int
+    legend_y: int
+    bar_x: int = CHART_BAR_X
+    full_width: Decimal = CHART_WIDTH
+    value_x: Decimal = CHART_BAR_X + CHART_GAP + CHART_WIDTH
+
+
+def category_chart(score: Any, view: "YearView") -> Chart:
+    """A county's categories against their maximum and the average of all counties shown."""
+    rows = []
+    for index, result in enumerate(score.categories):
+        category = result.category
+        average = view.category_averages[category.id]
+        rows.append(ChartRow(
+            index * CHART_ROW_HEIGHT + CHART_TOP, category.name, bar(result.points, category.max),
+            None if average is None else bar(average, category.max, CHART_BAR_X),
+            f"{fmt(result.points)}/{fmt(category.max)}"))
+    count = len(rows)
+    return Chart(tuple(rows), count * CHART_ROW_HEIGHT + 30, count * CHART_ROW_HEIGHT + 12)
+
+
+def lost_label(unit: Any) -> str:
+    """What a scorecard says before a unit's note: "扣 0.5 分：" for a deduction on a base unit."""
+    if not unit.lost:
+        return ""
+    return f"扣 {fmt(unit.lost)} 分" + ("：" if unit.note else "")
+
+
 def configure(env: jinja2.Environment) -> jinja2.Environment:
     """Filters and globals the templates rely on; autoescape on, since notes are untrusted."""
     env.autoescape = True
     env.filters["pts"] = lambda d: "—" if d is None else fmt(d)
     env.filters["share"] = share
-    env.globals["bar"] = bar
-    env.globals["chart_width"] = CHART_WIDTH
+    env.filters["lost_label"] = lost_label
     env.globals["sections"] = SECTIONS
+    env.globals["section_names"] = tuple(name for name, _ in SECTIONS)
+    env.globals["url"] = urls
     return env
 
 
@@ -116,6 +168,20 @@ def _item_points(score, item_id: str) -> Decimal:
     return score.item_results[item_id].points
 
 
+@dataclass(frozen=True)
+class DepartmentRow:
+    """A county's results on the items one department assesses, and their sum."""
+
+    standing: Any
+    items: tuple[Any, ...]
+    total: Decimal
+
+    @classmethod
+    def of(cls, standing: Any, items: tuple[Any, ...]) -> "DepartmentRow":
+        results = tuple(standing.score.item_results[i.id] for i in items)
+        return cls(standing, results, sum((r.points for r in results), Decimal(0)))
+
+
 class Renderer:
     def __init__(self, env: jinja2.Environment, site: Site) -> None:
         self.env = configure(env)
@@ -131,28 +197,37 @@ class Renderer:
         """One page or download. Tasks are small values, so a worker process can take them."""
         year, kind, key = task
         path = task_path(task)
+        if kind == DOWNLOAD:
+            return path, self.download(view, key)
         common = {"view": view, "rules": view.rules, "year": year, "history": history}
-        if kind == "section":
+        if kind == SECTION:
             template = "ranking.html" if key == "index" else f"{key}.html"
             return path, self.render(template, path, section=key, **common)
-        if kind == "county":
+        if kind == COUNTY:
             standing = view.results.by_slug()[key]
-            return path, self.render("county.html", path, section="county", standing=standing, **common)
-        if kind == "department":
+            return path, self.render("county.html", path, section="county", standing=standing,
+                                     chart=category_chart(standing.score, view), **common)
+        if kind == DEPARTMENT:
             department = next(d for d in view.rules.departments if d.slug == key)
             items = view.rules.items_of_department(department.name)
-            rows = [(s, [s.score.item_results[i.id] for i in items]) for s in view.results.standings]
+            rows = [DepartmentRow.of(s, items) for s in view.results.standings]
             return path, self.render("department.html", path, section="departments", department=department,
-                                     items=items, rows=rows, **common)
-        if key == "results.json":
-            return path, results_json(view.results)
-        if key == "results.csv":
-            return path, results_csv(view.results)
-        if key == "results.xlsx":  # bytes, dated by the commit: the same bytes every build
-            return path, results_xlsx(view.results, self.site.stamp.epoch)
-        if key == "schema.json":
-            return path, schema_text(view.rules)
-        return path, rules_json(view.rules)
+                                     items=items, items_max=sum((i.max for i in items), Decimal(0)), rows=rows,
+                                     **common)
+        raise ValueError(f"unknown render task {task!r}")
+
+    def download(self, view: YearView, name: str) -> str | bytes:
+        if name == "results.json":
+            return results_json(view.results)
+        if name == "results.csv":
+            return results_csv(view.results)
+        if name == "results.xlsx":  # bytes, dated by the commit: the same bytes every build
+            return results_xlsx(view.results, self.site.stamp.epoch)
+        if name == "schema.json":
+            return schema_text(view.rules)
+        if name == "rules.json":
+            return rules_json(view.rules)
+        raise ValueError(f"unknown download {name!r}")
 
     def release_downloads(self, results: YearResults) -> Iterator[tuple[str, str]]:
         """The results as officially announced, kept downloadable after corrections."""
@@ -161,41 +236,40 @@ class Renderer:
         yield csv_path, results_csv(results)
 
 
-Task = tuple[int, str, str]  # (year, kind, key): kind is section, county, department or download
+SECTION, COUNTY, DEPARTMENT, DOWNLOAD = "section", "county", "department", "download"
+DOWNLOADS = ("results.json", "results.csv", "results.xlsx", "rules.json", "schema.json")
+
+
+class Task(NamedTuple):
+    """One page or download of one year: a small value a worker process can take."""
+
+    year: int
+    kind: str  # SECTION, COUNTY, DEPARTMENT or DOWNLOAD
+    key: str  # the section's name, the county's slug, the department's slug, the file's name
 
 
 def tasks(view: YearView) -> list[Task]:
     """Every page and download of one year, the big aggregate pages first (they take longest)."""
     year = view.year
-    return ([(year, "section", name) for name, _ in SECTIONS]
-            + [(year, "department", d.slug) for d in view.rules.departments]
-            + [(year, "download", name) for name in ("results.json", "results.csv", "results.xlsx", "rules.json", "schema.json")]
-            + [(year, "county", s.score.slug) for s in view.results.standings])
+    return ([Task(year, SECTION, name) for name, _ in SECTIONS]
+            + [Task(year, DEPARTMENT, d.slug) for d in view.rules.departments]
+            + [Task(year, DOWNLOAD, name) for name in DOWNLOADS]
+            + [Task(year, COUNTY, s.score.slug) for s in view.results.standings])
 
 
 def task_path(task: Task) -> str:
     year, kind, key = task
-    if kind == "section":
-        return f"{year}/{key}.html"
-    if kind == "county":
-        return county_path(year, key)
-    if kind == "department":
-        return f"{year}/department/{key}.html"
-    if key == "schema.json":  # beside the others, as the score files' modeline names it
-        return f"schema/{year}.json"
-    return f"{year}/{key}"
+    if kind == SECTION:
+        return urls.section(year, key)
+    if kind == COUNTY:
+        return urls.county(year, key)
+    if kind == DEPARTMENT:
+        return urls.department(year, key)
+    return urls.download(year, key)
 
 
 def release_paths(year: int) -> tuple[str, str]:
-    return f"{year}/published/results.json", f"{year}/published/results.csv"
-
-
-def county_path(year: int, slug: str) -> str:
-    return f"{year}/county/{slug}.html"
-
-
-def department_path(year: int, department: Department) -> str:
-    return f"{year}/department/{department.slug}.html"
+    return urls.released(year, "results.json"), urls.released(year, "results.csv")
 
 
 def page_paths(views: dict[int, YearView]) -> list[str]:

@@ -35,6 +35,11 @@ class UnitResult(NamedTuple):
         """Points short of the maximum; for bonus units this is simply what was not awarded."""
         return ZERO if self.points is None else self.unit.max - self.points
 
+    @property
+    def lost(self) -> Decimal:
+        """Points deducted: short of the maximum on a base unit (a bonus not awarded is no loss)."""
+        return ZERO if self.unit.is_bonus else self.deduction
+
 
 class ItemResult(NamedTuple):
     """An item's units and their sum. Tuples, made once: there are 35 per county."""

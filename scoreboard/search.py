@@ -12,7 +12,8 @@ import json
 import re
 from typing import Iterable
 
-from .render import YearView, county_path, department_path
+from . import urls
+from .render import YearView
 from .values import fmt
 
 COUNTY, CATEGORY, ITEM, NOTE, DEPARTMENT, PAGE = "县市区", "考核类别", "考核条目", "扣分说明", "考核部门", "说明页面"
@@ -31,18 +32,18 @@ def year_entries(view: YearView) -> list[list[str]]:
     standings = sorted(view.results.standings, key=lambda s: s.score.slug)
     for s in standings:
         score = s.score
-        found.append([COUNTY, f"{score.name} · {year}年度第{s.rank}名", county_path(year, score.slug),
+        found.append([COUNTY, f"{score.name} · {year}年度第{s.rank}名", urls.county(year, score.slug),
                       f"{score.name} {score.slug}"])
-    found.append([PAGE, f"{view.rules.title}", f"{year}/criteria.html", view.rules.intro])
+    found.append([PAGE, f"{view.rules.title}", urls.section(year, "criteria"), view.rules.intro])
     for category in view.rules.categories:
-        found.append([CATEGORY, f"{year}年度 {category.numeral}、{category.name}", f"{year}/criteria.html#{category.id}",
+        found.append([CATEGORY, f"{year}年度 {category.numeral}、{category.name}", urls.category_criteria(year, category.id),
                       " ".join(i.text for i in category.items)])
         for item in category.items:
             # The category's name goes with each item, so "扶贫" finds the items of 扶贫帮困.
             found.append([ITEM, f"{year}年度 第{item.id}条（{fmt(item.max)}分）· {category.name}",
-                          f"{year}/criteria.html#item-{item.id}", f"{item.text} {' '.join(item.departments)}"])
+                          urls.criteria_item(year, item.id), f"{item.text} {' '.join(item.departments)}"])
     for department in view.rules.departments:
-        found.append([DEPARTMENT, f"{department.name} · {year}年度", department_path(year, department),
+        found.append([DEPARTMENT, f"{department.name} · {year}年度", urls.department(year, department.slug),
                       " ".join((department.name, *department.aliases))])
     for s in standings:
         for category in s.score.categories:
@@ -50,7 +51,7 @@ def year_entries(view: YearView) -> list[list[str]]:
                 for unit in item.units:
                     if unit.note:
                         found.append([NOTE, f"{s.score.name} · {year}年度 {unit.unit.id}",
-                                      f"{county_path(year, s.score.slug)}#u-{unit.unit.id}", unit.note])
+                                      f"{urls.county(year, s.score.slug)}#{urls.unit_anchor(unit.unit.id)}", unit.note])
     return found
 
 
@@ -60,7 +61,7 @@ def page_entries(pages: Iterable[tuple[str, str, str]]) -> list[list[str]]:
 
 
 def index_path(key: str) -> str:
-    return f"assets/search/{key}.js"
+    return urls.search_index(key)
 
 
 def index_paths(years: Iterable[int]) -> list[str]:

@@ -88,8 +88,7 @@ def evil(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory, evil: str) -> Path:
     """The fixture data, the real theme and hooks, and content/ with one hostile page."""
-    from scoreboard.pipeline import prepare
-    from scoreboard.publish import build_site
+    from scoreboard.publish import BuildRequest, build_site
 
     base = tmp_path_factory.mktemp("csp")
     root = fixture_project(base / "p")
@@ -103,7 +102,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory, evil: str) -> Path:
                       "nav:\n  - 首页: index.md\n  - 计分方法: about.md\n  - 工作人员指南: guide.md\n"
                       "  - 公告: notice.md\n", encoding="utf-8")
     site = base / "site"
-    build_site(config, root, site, False, prepare(root, "测试站", with_history=False))
+    build_site(BuildRequest(root, site, False, config, REPO))
     return site
 
 

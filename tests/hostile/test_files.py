@@ -196,8 +196,7 @@ def _site_config(tmp_path: Path, content: Path) -> Path:
 
 def test_build_site_scans_what_mkdocs_reads_before_it_runs(tmp_path: Path) -> None:
     from scoreboard.inputs import Refused
-    from scoreboard.pipeline import prepare
-    from scoreboard.publish import build_site
+    from scoreboard.publish import BuildRequest, build_site
 
     root = fixture_project(tmp_path / "p")
     content = tmp_path / "docs"
@@ -207,9 +206,8 @@ def test_build_site_scans_what_mkdocs_reads_before_it_runs(tmp_path: Path) -> No
     (content / "guide.md").write_text("# 指南\n", encoding="utf-8")
     os.symlink("/proc/self/environ", content / "env.md")
     config = _site_config(tmp_path, content)
-    prepared = prepare(root, "测试", with_history=False)
     with pytest.raises(Refused) as refused:
-        build_site(config, root, tmp_path / "site", False, prepared)
+        build_site(BuildRequest(root, tmp_path / "site", False, config, REPO))
     assert [(p.path, p.code) for p in refused.value.problems] == [("docs/env.md", "E009")]
     assert not (tmp_path / "site").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
