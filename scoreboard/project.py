@@ -9,6 +9,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .inputs import is_plain_dir, is_plain_file, scan_project
@@ -170,25 +171,17 @@ def _select(root: Path, files_by_year: dict[int, list[Path]], paths: list[Path] 
 
 def _validate_all(root: Path, tasks: list[tuple[int, Path]], project: Project, jobs: int | None):
     args = [(str(root), year, str(path)) for year, path in tasks]
+    validate = partial(_validate_task, rules=project.rules, registry=project.registry)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs > 1 and len(tasks) >= PARALLEL_THRESHOLD:
         # Parsing is most of the cost and each file is independent: use every core.
-        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(project.rules, project.registry)) as pool:
-            return list(pool.map(_validate_task, args, chunksize=64))
-    _init_worker(project.rules, project.registry)
-    return [_validate_task(a) for a in args]
+        with ProcessPoolExecutor(jobs) as pool:
+            return list(pool.map(validate, args, chunksize=64))
+    return [validate(a) for a in args]
 
 
-_worker_rules: dict[int, Rules] = {}
-_worker_registry: Registry | None = None
-
-
-def _init_worker(rules: dict[int, Rules], registry: Registry | None) -> None:
-    global _worker_rules, _worker_registry
-    _worker_rules, _worker_registry = rules, registry
-
-
-def _validate_task(arg: tuple[str, int, str]) -> tuple[ScoreSheet | None, list[Problem]]:
+def _validate_task(arg: tuple[str, int, str], rules: dict[int, Rules], registry: Registry | None
+                   ) -> tuple[ScoreSheet | None, list[Problem]]:
     root, year, path_text = arg
     path = Path(path_text)
     shown = display(Path(root), path)
@@ -200,7 +193,7 @@ def _validate_task(arg: tuple[str, int, str]) -> tuple[ScoreSheet | None, list[P
     tree, problems = load_file(path, shown)
     if tree is None or any(p.is_error for p in problems):
         return None, problems
-    sheet, more = validate_sheet(tree, shown, path.stem, year, _worker_rules[year], _worker_registry)
+    sheet, more = validate_sheet(tree, shown, path.stem, year, rules[year], registry)
     return sheet, problems + more
 
 

@@ -76,18 +76,17 @@ def number_refusal(node: Node) -> tuple[str, str] | None:
     return f"“{text}”不是数字", "分值只能是数字，例如 3 或 4.5"
 
 
-_DECIMALS: dict[str, Decimal] = {}
-
-
 def to_decimal(node: Scalar) -> Decimal:
-    """Only for nodes that ``number_refusal`` accepted. Equal texts share one (immutable)
-    Decimal: a national dataset holds a few hundred distinct values a hundred thousand times."""
-    text = node.text.strip()
-    value = _DECIMALS.get(text)
-    if value is None:
-        value = Decimal(text)
-        value = _DECIMALS[text] = Decimal(0) if value == 0 else value  # "-0" is just 0
-    return value
+    """Only for nodes that ``number_refusal`` accepted."""
+    return _decimal(node.text.strip())
+
+
+@lru_cache(maxsize=4096)
+def _decimal(text: str) -> Decimal:
+    """Equal texts share one (immutable) Decimal: a national dataset holds a few hundred
+    distinct values a hundred thousand times."""
+    value = Decimal(text)
+    return Decimal(0) if value == 0 else value  # "-0" is just 0
 
 
 def is_multiple(value: Decimal, step: Decimal) -> bool:
