@@ -45,7 +45,7 @@ class Visit:
 
     def open(self, path: str) -> Page:
         path, _, query = path.partition("?")
-        self.page.goto((self.site / path).as_uri() + (f"?q={quote(query[2:])}" if query else ""))
+        self.page.goto((self.site / path).as_uri() + (f"?{quote(query, safe='=&')}" if query else ""))
         return self.page
 
     def close(self) -> None:
@@ -80,18 +80,23 @@ def test_search_chinese_and_follow_a_result(visit: Visit) -> None:
     assert "找到" in page.inner_text("#search-status")
     page.locator("#search-results li", has_text="考核条目").first.locator("a").click()
     page.wait_for_load_state()
-    assert "/2011/criteria.html#item-" in page.url
+    assert "/2012/criteria.html#item-" in page.url  # the latest year is searched by default
     anchor = page.url.split("#")[1]
     assert page.locator(f"#fupin-bangkun [id='{anchor}']").is_visible()  # an item of 扶贫帮困
 
 
 def test_search_a_county_name_and_one_character(visit: Visit) -> None:
-    page = visit.open("search.html?q=鹭屿")
+    page = visit.open("search.html?q=鹭屿&year=2011")
     page.wait_for_selector("#search-results li")
     page.locator("#search-results li a").first.click()
     page.wait_for_load_state()
     assert page.url.endswith("/2011/county/luyu-xian.html")
     assert page.locator("h1").inner_text().startswith("鹭屿县")
+    page = visit.open("search.html?q=鹭屿")  # the latest year: the county became a district
+    page.wait_for_selector("#search-results li")
+    page.locator("#search-results li a").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/2012/county/luyu-qu.html")
     page = visit.open("search.html?q=榆")
     page.wait_for_selector("#search-results li")
     assert "榆湾市" in page.inner_text("#search-results")
