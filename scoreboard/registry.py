@@ -78,6 +78,7 @@ def load_registry(path: Path, display_path: str) -> tuple[Registry | None, list[
     if demo_node is not None and not (isinstance(demo_node, Scalar) and demo_node.text in ("true", "false")):
         err(demo_node, "E404", "“demo”只能是 true 或 false")
     counties: dict[str, County] = {}
+    by_name: dict[str, list[County]] = {}  # name_key → entries: one look-up per entry, not a scan
     for entry in tree.get("counties").items:  # type: ignore[union-attr]
         county = _read_entry(entry, err)
         if county is None:
@@ -85,13 +86,14 @@ def load_registry(path: Path, display_path: str) -> tuple[Registry | None, list[
         if county.slug in counties:
             err(entry, "E405", f"slug“{county.slug}”重复（第 {counties[county.slug].line} 行已有）")
             continue
-        twin = _same_name(county, counties)
+        twin = _same_name(county, by_name.setdefault(name_key(county.name), []))
         if twin is not None and twin.name == county.name:
             err(entry, "E405", f"名称“{county.name}”重复（第 {twin.line} 行已有）")
         elif twin is not None:
             err(entry, "E410", f"名称“{county.name}”与第 {twin.line} 行的“{twin.name}”看起来相同（只是全角、半角或兼容字符不同）",
                 "同一年度的名称必须一眼可辨；请改用正式名称")
         counties[county.slug] = county
+        by_name[name_key(county.name)].append(county)
     _check_continuations(counties, err)
     if report.problems:
         return None, report.problems
@@ -133,13 +135,10 @@ def _leads_back(county: County, counties: dict[str, County]) -> bool:
     return False
 
 
-def _same_name(county: County, counties: dict[str, County]) -> County | None:
+def _same_name(county: County, alike: list[County]) -> County | None:
     """An entry whose name reads the same (NFKC) in overlapping years; a name may be reused
     only in years that do not overlap (a county renamed, its old name given to another)."""
-    key = name_key(county.name)
-    for other in counties.values():
-        if name_key(other.name) != key:
-            continue
+    for other in alike:
         start = max(county.from_year or 0, other.from_year or 0)
         end = min(county.until_year or 9999, other.until_year or 9999)
         if start <= end:
