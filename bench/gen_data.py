@@ -248,11 +248,20 @@ def generate(root: Path, repo: Path, n_counties: int, n_years: int = 1,
     return Dataset(root, rules, counties, years, all_scores, total_files, total_bytes)
 
 
-def edit_one_file(ds: Dataset, nth: int) -> Path:
+@dataclass
+class Edit:
+    """One score file changed by edit_one_file: the new note shows on the county's scorecard."""
+    path: Path
+    county: County
+    year: int
+    note: str
+
+
+def edit_one_file(ds: Dataset, nth: int) -> Edit:
     """Change one score file of the last year in a valid way (the nth edit of this run).
 
-    Returns the file's path. The first base unit gets a new deduction and note, so the
-    county's total, rank and scorecard really change.
+    The first base unit gets a new deduction and a note that names `nth`, so the county's
+    total, rank and scorecard really change, and each edit's scorecard can be told apart.
     """
     year = ds.years[-1]
     county = ds.counties[(nth * 7919) % len(ds.counties)]
@@ -264,8 +273,9 @@ def edit_one_file(ds: Dataset, nth: int) -> Path:
     new = first.max - HALF * k
     if new == old:
         new = first.max if old != first.max else max(Decimal(0), first.max - HALF)
-    sc[first.uid] = (new, f"第{nth + 1}次复核修改，台账资料补齐后重新评分")
+    note = f"第{nth + 1}次复核修改，台账资料补齐后重新评分"
+    sc[first.uid] = (new, note)
     ds.scores[(county.slug, year)] = sc
     path = ds.root / "scores" / str(year) / f"{county.slug}.yaml"
     path.write_text(score_file_text(county, year, sc), encoding="utf-8")
-    return path
+    return Edit(path, county, year, note)

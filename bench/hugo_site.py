@@ -3,9 +3,14 @@
 One page per county (content/county/<slug>.md): front matter with the totals, then what
 one of our scorecards holds: a section per category with its subtotal, and a Markdown
 table of every scoring unit (unit id, criterion text, points, max, note). A minimal but
-real layout (baseof/single/list) and Hugo's default outputs (RSS, sitemap, taxonomies),
-as a Hugo user would have them. `uglyURLs` puts the pages at county/<slug>.html, like ours
-at <year>/county/<slug>.html.
+real layout (baseof/single/list), and two configuration files for the same pages:
+
+- `hugo.toml`: Hugo's default outputs (RSS of the full content, sitemap, taxonomies), as a
+  Hugo user gets them;
+- `hugo-minimal.toml`: Hugo doing the least it can: the same, with RSS, taxonomy and term
+  pages switched off (`disableKinds`); the sitemap stays, as ours writes one too.
+
+`uglyURLs` puts the pages at county/<slug>.html, like ours at <year>/county/<slug>.html.
 """
 
 from __future__ import annotations
@@ -19,16 +24,28 @@ from pathlib import Path
 
 from gen_data import Dataset, fmt
 
-CONFIG = """\
+# Top-level keys only: TOML tables ([markup…]) must come after them, see config_text().
+SETTINGS = """\
 baseURL = "https://example.org/"
 languageCode = "zh-cn"
 title = "县市区工会工作考核（基准测试）"
 uglyURLs = true
 enableRobotsTXT = false
-
+"""
+MARKUP = """
 [markup.goldmark.renderer]
 unsafe = false
 """
+# Everything Hugo can skip while still publishing the scorecards and the sitemap.
+MINIMAL = 'disableKinds = ["taxonomy", "term", "RSS"]\n'
+
+# configuration name -> the file written into the source tree (passed with --config)
+CONFIG_FILES = {"default": "hugo.toml", "minimal": "hugo-minimal.toml"}
+
+
+def config_text(name: str) -> str:
+    """The hugo.toml of one configuration ("default" or "minimal")."""
+    return SETTINGS + (MINIMAL if name == "minimal" else "") + MARKUP
 
 BASEOF = """\
 <!DOCTYPE html>
@@ -89,7 +106,8 @@ def write_site(site: Path, ds: Dataset, year: int | None = None) -> int:
         shutil.rmtree(site)
     (site / "layouts" / "_default").mkdir(parents=True)
     (site / "content" / "county").mkdir(parents=True)
-    (site / "hugo.toml").write_text(CONFIG, encoding="utf-8")
+    for name, file_name in CONFIG_FILES.items():
+        (site / file_name).write_text(config_text(name), encoding="utf-8")
     lay = site / "layouts" / "_default"
     (lay / "baseof.html").write_text(BASEOF, encoding="utf-8")
     (lay / "single.html").write_text(SINGLE, encoding="utf-8")

