@@ -379,7 +379,7 @@ def hugo_once(hugo: Hugo, src: Path, config: str, work: Path, row: Row, i: int) 
 # ---------------------------------------------------------------- serve: edit → page updated
 
 POLL_S = 0.1        # how often the served page is fetched: the resolution of the measurement
-QUIET_S = 1.0       # serve is idle once its processes used no CPU for this long
+WINDOW_S = 1.0      # CPU use of serve is judged over windows this long
 
 
 def free_port() -> int:
@@ -444,17 +444,26 @@ def peak_rss_kb(pid: int) -> int:
     return 0
 
 
-def wait_until_idle(process: subprocess.Popen, timeout: float) -> None:
-    """Wait until serve has finished what it was doing (a rebuild still writing other pages)."""
-    last = tree_cpu_s(process.pid)
+def cpu_rate(pid: int) -> float:
+    """CPU seconds per second used by serve's processes over the next window."""
+    before = tree_cpu_s(pid)
+    time.sleep(WINDOW_S)
+    return (tree_cpu_s(pid) - before) / WINDOW_S
 
-    def quiet() -> bool:
-        nonlocal last
-        time.sleep(QUIET_S)
-        now = tree_cpu_s(process.pid)
-        idle, last = now - last < 0.05, now
-        return idle
-    poll_until(quiet, process, timeout)
+
+def idle_rate(process: subprocess.Popen) -> float:
+    """Serve's CPU use when it has nothing to build: the lowest of three windows.
+
+    Not zero: MkDocs polls the watched folders (every file) twice a second, more so the
+    more score files there are."""
+    return min(cpu_rate(process.pid) for _ in range(3))
+
+
+def wait_until_idle(process: subprocess.Popen, idle: float, timeout: float) -> None:
+    """Wait until serve has finished what it was doing (a rebuild still writing other pages):
+    a window using little more CPU than serve at rest. A rebuild uses a core whenever it
+    can, so even on a loaded machine it shows well above that."""
+    poll_until(lambda: cpu_rate(process.pid) <= 1.5 * idle + 0.05, process, timeout)
 
 
 def start_serve(ds: gen_data.Dataset, args: argparse.Namespace, log_file: Path) -> tuple[subprocess.Popen, str]:
@@ -463,8 +472,16 @@ def start_serve(ds: gen_data.Dataset, args: argparse.Namespace, log_file: Path) 
     cmd = [args.python, str(args.build_py), "--root", str(ds.root), "serve", "--dev-addr", f"127.0.0.1:{port}"]
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with open(log_file, "wb") as out:
-        process = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   preexec_fn=_let_ctrl_c_through)
     return process, f"http://127.0.0.1:{port}/"
+
+
+def _let_ctrl_c_through() -> None:
+    """In the child before exec: a shell starts background jobs with SIGINT ignored, which
+    serve would inherit; stop_serve's Ctrl+C would then do nothing, and the kill that
+    follows leaves MkDocs' temporary site behind."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def stop_serve(process: subprocess.Popen) -> None:
@@ -488,25 +505,34 @@ def bench_serve(label: str, ds: gen_data.Dataset, work: Path, args: argparse.Nam
     log_file = work / "logs" / "serve.log"
     process, base = start_serve(ds, args, log_file)
     try:
-        first = scorecard_url(base, ds.years[-1], ds.counties[0])
-        t0 = time.perf_counter()
-        if not poll_until(lambda: fetch(first) is not None, process, args.serve_timeout):
-            log(f"[{label}] serve: no page after {time.perf_counter() - t0:.0f} s; log {log_file}\n{tail(log_file)}")
-            row.runs.append(Run(False, time.perf_counter() - t0, 0, process.poll() or -1, log_file))
+        row.start_s = wait_for_first_page(label, process, scorecard_url(base, ds.years[-1], ds.counties[0]),
+                                          log_file, args.serve_timeout)
+        if row.start_s is None:
+            row.runs.append(Run(False, args.serve_timeout, 0, process.poll() or -1, log_file))
             return row
-        row.start_s = time.perf_counter() - t0
-        log(f"[{label}] serve: first page served {row.start_s:.2f} s after start")
+        idle = idle_rate(process)
+        log(f"[{label}] serve: first page served {row.start_s:.2f} s after start; "
+            f"at rest it uses {idle:.2f} CPU s per s")
         for i in range(args.repeat):
-            wait_until_idle(process, args.serve_timeout)
+            wait_until_idle(process, idle, args.serve_timeout)
             r = edit_and_wait(ds, args.repeat + i, process, base, log_file, args.serve_timeout)
             row.runs.append(r)
-            _report(label, "serve: edit → page updated", i, r)
+            _report(label, ROW_SERVE, i, r)
             if not r.ok:
-                log(f"[{label}] serve: page not updated; log {log_file}\n{tail(log_file)}")
-                break
+                break   # serve ended or is stuck: the next edit would wait as long again
     finally:
         stop_serve(process)
     return row
+
+
+def wait_for_first_page(label: str, process: subprocess.Popen, url: str, log_file: Path,
+                        timeout: float) -> float | None:
+    """Seconds from serve's start to the page answering (its first build), None if it did not."""
+    t0 = time.perf_counter()
+    if poll_until(lambda: fetch(url) is not None, process, timeout):
+        return time.perf_counter() - t0
+    log(f"[{label}] serve: no page after {time.perf_counter() - t0:.0f} s; log {log_file}\n{tail(log_file)}")
+    return None
 
 
 def edit_and_wait(ds: gen_data.Dataset, nth: int, process: subprocess.Popen, base: str,
