@@ -571,7 +571,8 @@ def ratio_lines(label: str, rows: list[Row], hugo_rows: list[Row], hugo: Hugo) -
 def _ratio(ours: float | None, theirs: float | None, unit: str) -> str:
     if not ours or not theirs:
         return "—"
-    return f"**{ours / theirs:.1f}×** ({ours:.{2 if unit == 's' else 0}f} / {theirs:.{2 if unit == 's' else 0}f} {unit})"
+    digits = 2 if unit == "s" else 0
+    return f"**{ours / theirs:.1f}×** ({ours:.{digits}f} / {theirs:.{digits}f} {unit})"
 
 
 def ratios_json(rows: list[Row], hugo_rows: list[Row]) -> dict:
@@ -669,8 +670,9 @@ def print_table(results: list[SizeResult], notes: list[str], meta: dict) -> None
     print()
     print(f"## Benchmark ({meta['date']}, {meta['machine']}, median of {meta['repeat']} runs)")
     print()
-    print(f"Load average (1 min) at start {meta['load_start']}, at end {meta['load_end']}: "
-          f"anything else running on the machine shows in the wall times. Hugo: {meta['hugo']}.")
+    print(f"Load average (1 min) at start {meta['load_start']}, during {meta['load_during']}, "
+          f"at end {meta['load_end']} (near the number of CPUs or above: other work competed, wall times are noisy). "
+          f"Hugo: {meta['hugo']}.")
     print()
     print("| size | command | wall s | CPU s | peak MB | all procs MB | pages | pages/s | KB per scorecard (avg / max) |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -740,6 +742,31 @@ def load_average() -> str:
         return "?"
 
 
+class LoadWatch(threading.Thread):
+    """The 1-minute load average every 10 s while the benchmark runs: start and end alone
+    miss a test suite that ran in the middle. It includes the benchmark's own processes
+    (one or two: our build uses both CPUs when it can)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[float] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                self.samples.append(os.getloadavg()[0])
+            except OSError:
+                return
+            self.stop.wait(10)
+
+    def summary(self) -> str:
+        if not self.samples:
+            return "?"
+        return (f"{min(self.samples):.1f}–{max(self.samples):.1f}, "
+                f"median {statistics.median(self.samples):.1f}")
+
+
 def missing_hugo_notes(args: argparse.Namespace, hugo: Hugo | None) -> list[str]:
     """Why there is no ratio, when there is none."""
     if args.no_hugo:
@@ -751,10 +778,10 @@ def missing_hugo_notes(args: argparse.Namespace, hugo: Hugo | None) -> list[str]
     return []
 
 
-def run_meta(args: argparse.Namespace, load_start: str, hugo: Hugo | None) -> dict:
+def run_meta(args: argparse.Namespace, load_start: str, load: LoadWatch, hugo: Hugo | None) -> dict:
     return {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "load_start": load_start, "load_end": load_average(),
+        "load_start": load_start, "load_during": load.summary(), "load_end": load_average(),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "repeat": args.repeat,
         "hugo": hugo.short_version if hugo else "not run",
@@ -772,13 +799,15 @@ def main(argv: list[str] | None = None) -> int:
     top = make_work_dir(args.keep)
     hugo = locate_hugo(args)
     announce(args, top)
-    load_start = load_average()
+    load_start, load = load_average(), LoadWatch()
+    load.start()
     try:
         results = [bench_size(size, top, hugo, args) for size in args.sizes]
     finally:
+        load.stop.set()
         if not args.keep:
             shutil.rmtree(top, ignore_errors=True)
-    meta = run_meta(args, load_start, hugo)
+    meta = run_meta(args, load_start, load, hugo)
     print_table(results, missing_hugo_notes(args, hugo), meta)
     if args.json:
         write_json(args.json, results, meta)
