@@ -62,7 +62,7 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     folded = to_halfwidth(word).strip().lower()
     if folded in choices:
         return f"是否应为“{folded}”？"
-    close = difflib.get_close_matches(folded, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(folded, list(choices))  # best first: only close[0] is used
     return f"是否应为“{close[0]}”？" if close else ""
 
 
@@ -221,7 +221,7 @@ def _unit_hint(rules: Rules, text: str) -> str:
     candidates = [normalized]
     if re.fullmatch(r"[0-9]+\.[0-9]+", normalized):
         item, part = normalized.split(".")
-        candidates.append(f"{item}.{part.rstrip('0') or '0'}")
+        candidates.append(f"{item}.{part.rstrip('0')}")  # 1.10 → 1.1 (1.0 → "1.", no unit either way)
         candidates.append(f"{int(item)}.{int(part)}")
         if item in rules.items and not rules.items[item].parts:
             return f"第{item}条不分项，请直接写 {item}"
