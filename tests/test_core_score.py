@@ -44,7 +44,8 @@ def test_a_full_final_sheet() -> None:
     # Absent bonus units of a final sheet score 0 and are not pending.
     bonus = score.unit_points()
     assert (bonus["30"], bonus["31"], bonus["35"]) == (D(2), ZERO, ZERO)
-    assert score.item_results["31"].units[0].deduction == D(5)
+    absent = score.item_results["31"].units[0]
+    assert (absent.points, absent.note, absent.pending, absent.deduction) == (ZERO, "", False, D(5))
     assert len(score.unit_points()) == len(RULES_2011.units) == 50
 
 
