@@ -102,6 +102,11 @@ def verdicts(module: str) -> dict[str, int]:
     return json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
 
 
+def suite_passes_without_mutant(extra: list[str]) -> bool:
+    """The re-runs mean something only if the suite passes with no mutant active."""
+    return not killed_by_whole_suite("", extra)
+
+
 def killed_by_whole_suite(name: str, extra: list[str]) -> bool:
     """Run every non-browser test against one mutant, in a fresh process (so no cache or
     fixture of an earlier run hides it, and programs the tests start see it too)."""
@@ -115,6 +120,9 @@ def check_module(module: str, rerun: bool = True, extra: list[str] = ()) -> dict
     seconds = run_mutmut(module)
     found = verdicts(module)
     survivors = {name for name, code in found.items() if code != KILLED}
+    if rerun and survivors and not suite_passes_without_mutant(list(extra)):
+        raise SystemExit("the whole suite fails without any mutant: fix it, or leave the failing tests out "
+                         "with --rerun-arg=--deselect=…")
     started = time.monotonic()
     still = sorted(name for name in survivors if not (rerun and killed_by_whole_suite(name, list(extra))))
     equivalent, gaps = {}, []
