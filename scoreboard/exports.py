@@ -12,16 +12,14 @@ import csv
 import io
 import json
 import re
-import zipfile
-from datetime import datetime, timezone
-from pathlib import Path
 from decimal import Decimal
 from typing import Any
 
 from .compare import CountyComparison, YearComparison
 from .rules import Rules
 from .score import Standing, YearResults
-from .values import FORMULA_STARTS, fmt, spreadsheet_text
+from .values import fmt, spreadsheet_text
+from .workbook import Bold, Sheet, write_workbook
 
 
 _NUMBER = "\ue000"  # a private-use mark around each Decimal while the C encoder runs
@@ -188,109 +186,38 @@ def rules_json(rules: Rules) -> str:
 
 # --- the workbook ---------------------------------------------------------------------------
 
-XLSX_EPOCH_MIN = 315532800  # 1980-01-01: the earliest date a zip entry can carry
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what an .xlsx cannot hold
 
-
-class _FixedTimeZip(zipfile.ZipFile):
-    """A zip whose entries all carry one date, so that a workbook's bytes depend only on
-    its content and the commit (openpyxl would stamp each entry with the clock)."""
-
-    date_time = (1980, 1, 1, 0, 0, 0)
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None) -> None:
-        if isinstance(zinfo_or_arcname, str):
-            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zinfo_or_arcname = info
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None) -> None:
-        """openpyxl writes each sheet to a temporary file first: its bytes, without its date."""
-        with open(filename, "rb") as source:
-            self.writestr(arcname or Path(filename).name, source.read())
-
-
-def _text(cell, text: str) -> None:
-    """A text cell, never a formula: openpyxl would make text starting with "=" a formula,
-    and a spreadsheet re-reads a cell starting with = + - @ tab or CR as one once it is
-    edited; the quote prefix (Excel's leading apostrophe, not part of the value) stops that."""
-    text = _XLSX_ILLEGAL.sub("", text)
-    cell.value = text
-    cell.data_type = "s"
-    if text.startswith(FORMULA_STARTS + ("\n",)):
-        cell.quotePrefix = True
-
-
-def _number(cell, value: Decimal | int | None) -> None:
-    """A number cell with the exact decimal text (an empty cell for a unit not yet scored)."""
-    cell.value = None if value is None else value if isinstance(value, int) else Decimal(fmt(value))
-
-
-def _header_row(sheet, titles: list[str]) -> None:
-    from openpyxl.styles import Font
-    for column, title in enumerate(titles, 1):
-        cell = sheet.cell(1, column)
-        _text(cell, title)
-        cell.font = Font(bold=True)
-
-
-def _results_sheet(sheet, results: YearResults, comparison: YearComparison | None) -> None:
+def _results_sheet(results: YearResults, comparison: YearComparison | None) -> Sheet:
     rules = results.rules
-    _header_row(sheet, csv_header(rules))
+    sheet = Sheet("成绩", [[Bold(title) for title in csv_header(rules)]], freeze="D2", widths={"B": 16, "C": 12})
     parts = [p.id for i in rules.items.values() for p in i.parts]
-    for row, standing in enumerate(results.standings, 2):
+    for standing in results.standings:
         score = standing.score
-        items = {i.item.id: i for c in score.categories for i in c.items}
+        items = score.item_results
         units = score.unit_points()
         status = "草稿（暂定）" if score.provisional else ("草稿" if score.status == "draft" else "正式")
-        sheet.cell(row, 1).value = standing.rank
-        for column, text in ((2, score.slug), (3, score.name), (4, status)):
-            _text(sheet.cell(row, column), text)
         numbers = ([score.total, score.base, score.bonus] + _change_cells(_of(comparison, standing))
                    + [c.points for c in score.categories]
                    + [items[i].points for i in rules.items] + [units[p] for p in parts])
-        for column, value in enumerate(numbers, 5):
-            _number(sheet.cell(row, column), value)
-    sheet.freeze_panes = "D2"  # the header row and rank, id and name stay in view
-    sheet.column_dimensions["B"].width = 16
-    sheet.column_dimensions["C"].width = 12
+        sheet.rows.append([standing.rank, score.slug, score.name, status, *numbers])
+    return sheet
 
 
-def _notes_sheet(sheet, results: YearResults) -> None:
-    _header_row(sheet, ["标识", "县市区", "评分项", "得分", "满分", "说明"])
-    row = 2
+def _notes_sheet(results: YearResults) -> Sheet:
+    sheet = Sheet("扣分说明", [[Bold(t) for t in ("标识", "县市区", "评分项", "得分", "满分", "说明")]], freeze="A2",
+                  widths={"F": 60})
     for standing in results.standings:
         score = standing.score
         for unit in (u for c in score.categories for i in c.items for u in i.units if u.note):
-            for column, text in ((1, score.slug), (2, score.name), (3, unit.unit.id), (6, unit.note)):
-                _text(sheet.cell(row, column), text)
-            _number(sheet.cell(row, 4), unit.points)
-            _number(sheet.cell(row, 5), unit.unit.max)
-            row += 1
-    sheet.freeze_panes = "A2"
-    sheet.column_dimensions["F"].width = 60
+            sheet.rows.append([score.slug, score.name, unit.unit.id, unit.points, unit.unit.max,
+                               unit.note])
+    return sheet
 
 
 def results_xlsx(results: YearResults, epoch: str | int | None = None,
                  comparison: YearComparison | None = None) -> bytes:
     """results.csv as a workbook, plus the notes; the same bytes for the same results and
-    commit time (``epoch``, seconds), which dates the workbook instead of the clock."""
-    from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
-
-    moment = datetime.fromtimestamp(max(int(epoch or 0), XLSX_EPOCH_MIN), tz=timezone.utc)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "成绩"
-    _results_sheet(sheet, results, comparison)
-    _notes_sheet(workbook.create_sheet("扣分说明"), results)
-    workbook.properties.title = f"{results.rules.title}：考核结果"
-    workbook.properties.creator = "build.py build"
-    workbook.properties.created = workbook.properties.modified = moment.replace(tzinfo=None)
-    buffer = io.BytesIO()
-    archive = _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED)
-    archive.date_time = moment.timetuple()[:6]
-    ExcelWriter(workbook, archive).save()  # not workbook.save(): that stamps "modified" with the clock
-    return buffer.getvalue()
+    commit time (``epoch``, seconds), which dates the workbook instead of the clock. Numbers
+    are number cells holding the exact Decimal; an unscored unit is an empty cell."""
+    return write_workbook([_results_sheet(results, comparison), _notes_sheet(results)],
+                          f"{results.rules.title}：考核结果", "build.py build", epoch)

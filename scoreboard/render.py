@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, Iterator, NamedTuple
 
 import jinja2
+from markupsafe import Markup, escape
 
 from . import urls
 from .git import Stamp
@@ -117,6 +118,66 @@ def category_chart(score: Any, view: "YearView") -> Chart:
     return Chart(tuple(rows), count * CHART_ROW_HEIGHT + 30, count * CHART_ROW_HEIGHT + 12)
 
 
+class ScorecardRows:
+    """The rows of a scorecard's unit tables, as HTML made in Python: a card has fifty rows
+    and a national site thousands of cards, so what every county shares (the links, the
+    criterion text, the maxima) is escaped once per year and each card adds only its cells."""
+
+    def __init__(self, rules: Rules, year: int, base_url: str) -> None:
+        self.shared: dict[str, str] = {}  # unit or item id → its <th> and criterion cells
+        for item in rules.items.values():
+            link = f'<a href="{base_url}/{escape(urls.criteria_item(year, item.id))}">'
+            if item.parts:
+                self.shared[f"item {item.id}"] = (
+                    f'<th scope="rowgroup">{link}{escape(item.id)}</a></th>'
+                    f"<td>第{escape(item.id)}条（{len(item.parts)}个分项）</td>")
+            for unit in item.units:
+                self.shared[unit.id] = (f'<th scope="row">{link}{escape(unit.id)}</a></th>'
+                                        f"<td>{escape(unit.text)}</td>")
+
+    def category(self, result: Any, blame: dict | None, site: "Site") -> Markup:
+        """The body rows of one category's table; ``blame`` is None without history."""
+        rows = []
+        extra = "" if blame is None else "<td></td>"
+        for item in result.items:
+            if item.item.parts:
+                rows.append(f'\n<tr class="group">{self.shared["item " + item.item.id]}<td>{fmt(item.points)}</td>'
+                            f"<td>{fmt(item.item.max)}</td><td></td>{extra}</tr>")
+            for unit in item.units:
+                rows.append(self._unit_row(unit, blame, site))
+        return Markup("".join(rows))
+
+    def _unit_row(self, unit: Any, blame: dict | None, site: "Site") -> str:
+        kind = ' class="pending"' if unit.points is None else ' class="lost"' if unit.lost else ""
+        points = "待评" if unit.points is None else fmt(unit.points)
+        note = f"{escape(lost_label(unit))}{escape(unit.note)}"
+        last = "" if blame is None else f"<td>{_blame_cell(blame.get(unit.unit.id), site)}</td>"
+        return (f'\n<tr id="{escape(urls.unit_anchor(unit.unit.id))}"{kind}>{self.shared[unit.unit.id]}'
+                f"<td>{points}</td><td>{fmt(unit.unit.max)}</td><td>{note}</td>{last}</tr>")
+
+
+def matrix_rows(view: "YearView", base_url: str) -> Markup:
+    """The county × item matrix's body: 2,900 rows of 35 cells at national scale, made here
+    rather than cell by cell through the template engine."""
+    rows = []
+    for standing in view.results.standings:
+        score = standing.score
+        cells = "".join(f'<td class="s{share(i.points, i.item.max) // 10}">{fmt(i.points)}</td>'
+                        for c in score.categories for i in c.items)
+        rows.append(f'\n  <tr><th scope="row"><a href="{base_url}/{escape(urls.county(view.year, score.slug))}">'
+                    f'{escape(score.name)}</a></th>{cells}\n  <td class="total">{fmt(score.total)}</td></tr>')
+    return Markup("".join(rows))
+
+
+def _blame_cell(commit: Any, site: "Site") -> str:
+    if not commit:
+        return ""
+    link = site.commit_url(commit.hash) if commit.hash else None
+    short = escape(commit.short)
+    shown = f'<a href="{escape(link)}">{short}</a>' if link else short
+    return f"{shown} {escape(commit.date)} {escape(commit.author)}"
+
+
 def lost_label(unit: Any) -> str:
     """What a scorecard says before a unit's note: "扣 0.5 分：" for a deduction on a base unit."""
     if not unit.lost:
@@ -187,6 +248,14 @@ class Renderer:
         self.env = configure(env)
         self.site = site
         self._templates: dict[str, jinja2.Template] = {}
+        self._scorecard_rows: dict[int, ScorecardRows] = {}
+
+    def _rows(self, view: YearView) -> ScorecardRows:
+        """One per year, made at its first scorecard."""
+        if view.year not in self._scorecard_rows:
+            self._scorecard_rows[view.year] = ScorecardRows(view.rules, view.year,
+                                                            relative_root(urls.county(view.year, "x")))
+        return self._scorecard_rows[view.year]
 
     def render(self, template: str, path: str, **context: Any) -> str:
         if template not in self._templates:
@@ -202,11 +271,13 @@ class Renderer:
         common = {"view": view, "rules": view.rules, "year": year, "history": history}
         if kind == SECTION:
             template = "ranking.html" if key == "index" else f"{key}.html"
+            if key == "matrix":
+                common["matrix_rows"] = matrix_rows(view, relative_root(path))
             return path, self.render(template, path, section=key, **common)
         if kind == COUNTY:
             standing = view.results.by_slug()[key]
             return path, self.render("county.html", path, section="county", standing=standing,
-                                     chart=category_chart(standing.score, view), **common)
+                                     chart=category_chart(standing.score, view), rows=self._rows(view), **common)
         if kind == DEPARTMENT:
             department = next(d for d in view.rules.departments if d.slug == key)
             items = view.rules.items_of_department(department.name)
