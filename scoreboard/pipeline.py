@@ -10,12 +10,13 @@ from pathlib import Path
 
 import tempfile
 
+from .compare import compare_all, compare_years
 from .history import History, checkout_data, load_history
 from .problems import Problem
 from .project import Project, check_project
 from .git import Stamp
 from .render import Site, YearView
-from .score import YearResults, score_year
+from .score import score_year
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Prepared:
     site: Site
     views: dict[int, YearView]
     history: History | None = None
-    released: dict[int, YearResults] | None = None  # each released year's results as of its tag
+    released: dict[int, YearView] | None = None  # each released year as of its tag
 
     @property
     def problems(self) -> list[Problem]:
@@ -44,27 +45,31 @@ def prepare(root: Path, site_name: str, drafts: bool = False, stamp: Stamp | Non
     project = check_project(root)
     if project.has_errors:
         raise CheckFailed(project)
-    views = {
-        year: YearView.of(score_year(rules, project.sheets.get(year, []), include_drafts=drafts))
-        for year, rules in sorted(project.rules.items())
-    }
+    results = {year: score_year(rules, project.sheets.get(year, []), include_drafts=drafts)
+               for year, rules in sorted(project.rules.items())}
+    comparisons = compare_all(results, project.registry)
+    views = {year: YearView.of(results[year], comparisons.get(year)) for year in results}
     demo = bool(project.registry and project.registry.demo)
     site = Site(site_name, tuple(views), demo=demo, drafts=drafts, stamp=stamp or Stamp(), repo_url=repo_url)
     history = load_history(root, project, drafts) if with_history else None
     released = {}
     for year, release in (history.releases.items() if history else []):
-        results = results_at(root, release.commit, year)
-        if results is not None:
-            released[year] = results
+        view = view_at(root, release.commit, year)
+        if view is not None:
+            released[year] = view
     return Prepared(project, site, views, history, released)
 
 
-def results_at(root: Path, commit: str, year: int, drafts: bool = False) -> YearResults | None:
-    """One year's results as they were at a commit (None if that data did not check clean)."""
+def view_at(root: Path, commit: str, year: int) -> YearView | None:
+    """One year as it was at a commit, compared with the year before as it was then (None if
+    that data did not check clean). Drafts are never part of an announced result."""
     with tempfile.TemporaryDirectory(prefix="scoreboard-at-") as folder:
         if not checkout_data(root, commit, Path(folder)):
             return None
         project = check_project(Path(folder))
         if project.has_errors or year not in project.rules:
             return None
-        return score_year(project.rules[year], project.sheets.get(year, []), include_drafts=drafts)
+        results = score_year(project.rules[year], project.sheets.get(year, []))
+        previous = (score_year(project.rules[year - 1], project.sheets.get(year - 1, []))
+                    if year - 1 in project.rules else None)
+        return YearView.of(results, compare_years(results, previous, project.registry))

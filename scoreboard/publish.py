@@ -276,8 +276,8 @@ def write_data_pages(env: Any, prepared: Prepared, site_dir: Path, content_pages
     env.globals["site"] = prepared.site  # the content pages the engine renders use them too
     env.globals["history"] = prepared.history
     written = write_pages(renderer, prepared.views, prepared.history, site_dir)
-    for results in (prepared.released or {}).values():
-        for path, text in renderer.release_downloads(results):
+    for view in (prepared.released or {}).values():
+        for path, text in renderer.release_downloads(view):
             write_text(site_dir, path, text)
             written += 1
     write_text(site_dir, "search.html", renderer.render("search.html", "search.html", section="search"))

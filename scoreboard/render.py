@@ -19,6 +19,7 @@ from .git import Stamp
 from .exports import results_csv, results_json, results_xlsx, rules_json
 from .schema import schema_text
 from .rules import Rules
+from .compare import YearComparison
 from .score import YearResults
 from .values import fmt
 
@@ -205,15 +206,17 @@ class YearView:
     category_averages: dict[str, Decimal | None]
     item_averages: dict[str, Decimal | None]
     average_total: Decimal | None
+    comparison: YearComparison | None = None  # against the year before, when there is one
 
     @classmethod
-    def of(cls, results: YearResults) -> "YearView":
+    def of(cls, results: YearResults, comparison: YearComparison | None = None) -> "YearView":
         rules = results.rules
         return cls(
             results,
             {c.id: results.average(lambda s, cid=c.id: s.category(cid).points) for c in rules.categories},
             {i: results.average(lambda s, iid=i: _item_points(s, iid)) for i in rules.items},
             results.average(lambda s: s.total),
+            comparison,
         )
 
     @property
@@ -289,22 +292,22 @@ class Renderer:
 
     def download(self, view: YearView, name: str) -> str | bytes:
         if name == "results.json":
-            return results_json(view.results)
+            return results_json(view.results, view.comparison)
         if name == "results.csv":
-            return results_csv(view.results)
+            return results_csv(view.results, view.comparison)
         if name == "results.xlsx":  # bytes, dated by the commit: the same bytes every build
-            return results_xlsx(view.results, self.site.stamp.epoch)
+            return results_xlsx(view.results, self.site.stamp.epoch, view.comparison)
         if name == "schema.json":
             return schema_text(view.rules)
         if name == "rules.json":
             return rules_json(view.rules)
         raise ValueError(f"unknown download {name!r}")
 
-    def release_downloads(self, results: YearResults) -> Iterator[tuple[str, str]]:
+    def release_downloads(self, view: YearView) -> Iterator[tuple[str, str]]:
         """The results as officially announced, kept downloadable after corrections."""
-        json_path, csv_path = release_paths(results.year)
-        yield json_path, results_json(results)
-        yield csv_path, results_csv(results)
+        json_path, csv_path = release_paths(view.year)
+        yield json_path, results_json(view.results, view.comparison)
+        yield csv_path, results_csv(view.results, view.comparison)
 
 
 SECTION, COUNTY, DEPARTMENT, DOWNLOAD = "section", "county", "department", "download"

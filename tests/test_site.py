@@ -213,3 +213,27 @@ def test_two_years_latest_at_the_root_with_a_year_switcher(tmp_path: Path) -> No
     ranking = [cells for _, cells in table_rows(read(site, "2012/index.html"))][1:]
     assert [r[:3] for r in ranking] == [["1", "北杉县", "19.5"], ["1", "东滢区", "19.5"], ["1", "南溪市", "19.5"],
                                         ["1", "西麓县", "19.5"]]
+
+
+def test_second_year_exports_compare_with_the_first(sample_site: Path) -> None:
+    """results.json and results.csv of 2012 carry 2011's rank and total, following the rename
+    declared in the registry (luyu-qu continues luyu-xian); a new county has nulls."""
+    from decimal import Decimal
+    first = {c["slug"]: c for c in json.loads(read(sample_site, "2011/results.json"))["counties"]}
+    second = json.loads(read(sample_site, "2012/results.json"), parse_float=Decimal)["counties"]
+    continued = {"luyu-qu": "luyu-xian"}
+    csv_rows = {row[1]: row for row in csv.reader(io.StringIO(read(sample_site, "2012/results.csv").lstrip("\ufeff")))}
+    header = csv_rows.pop("标识")
+    for row in second:
+        before = first.get(continued.get(row["slug"], row["slug"]))
+        if before is None:
+            expected = (None, None, None, None)
+        else:
+            total = Decimal(str(before["total"]))
+            expected = (total, before["rank"], Decimal(str(row["total"])) - total, before["rank"] - row["rank"])
+        found = (row["previous_total"], row["previous_rank"], row["total_change"], row["rank_change"])
+        assert found == expected, row["slug"]
+        cells = [csv_rows[row["slug"]][header.index(h)] for h in ("上年总分", "上年名次", "总分变化", "名次变化")]
+        assert [Decimal(c) if c else None for c in cells] == list(expected), row["slug"]
+    assert any(r["slug"] == "luyu-qu" and r["previous_rank"] for r in second)
+    assert any(r["previous_rank"] is None for r in second)
