@@ -670,6 +670,8 @@ def print_table(results: list[SizeResult], notes: list[str], meta: dict) -> None
     print()
     print(f"## Benchmark ({meta['date']}, {meta['machine']}, median of {meta['repeat']} runs)")
     print()
+    print(f"Code timed: {meta['code_start']} at the start, {meta['code_end']} at the end.")
+    print()
     print(f"Load average (1 min) at start {meta['load_start']}, during {meta['load_during']}, "
           f"at end {meta['load_end']} (near the number of CPUs or above: other work competed, wall times are noisy). "
           f"Hugo: {meta['hugo']}.")
@@ -742,6 +744,23 @@ def load_average() -> str:
         return "?"
 
 
+# What build.py reads: a change to these during the run changes the code being timed.
+CODE_PATHS = ["build.py", "scoreboard", "theme", "content", "mkdocs.yml", "requirements.txt"]
+
+
+def code_state() -> str:
+    """The commit timed, and how many of its files the (shared) work tree had changed."""
+    def git(*argv: str) -> str:
+        try:
+            return subprocess.run(["git", "-C", str(REPO), *argv], capture_output=True, text=True,
+                                  timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    head = git("rev-parse", "--short", "HEAD") or "?"
+    changed = git("status", "--porcelain", "--", *CODE_PATHS).splitlines()
+    return head + (f" + {len(changed)} uncommitted file(s)" if changed else "")
+
+
 class LoadWatch(threading.Thread):
     """The 1-minute load average every 10 s while the benchmark runs: start and end alone
     miss a test suite that ran in the middle. It includes the benchmark's own processes
@@ -778,9 +797,11 @@ def missing_hugo_notes(args: argparse.Namespace, hugo: Hugo | None) -> list[str]
     return []
 
 
-def run_meta(args: argparse.Namespace, load_start: str, load: LoadWatch, hugo: Hugo | None) -> dict:
+def run_meta(args: argparse.Namespace, load_start: str, load: LoadWatch, code_start: str,
+             hugo: Hugo | None) -> dict:
     return {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "code_start": code_start, "code_end": code_state(),
         "load_start": load_start, "load_during": load.summary(), "load_end": load_average(),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "repeat": args.repeat,
@@ -799,7 +820,7 @@ def main(argv: list[str] | None = None) -> int:
     top = make_work_dir(args.keep)
     hugo = locate_hugo(args)
     announce(args, top)
-    load_start, load = load_average(), LoadWatch()
+    load_start, load, code_start = load_average(), LoadWatch(), code_state()
     load.start()
     try:
         results = [bench_size(size, top, hugo, args) for size in args.sizes]
@@ -807,7 +828,7 @@ def main(argv: list[str] | None = None) -> int:
         load.stop.set()
         if not args.keep:
             shutil.rmtree(top, ignore_errors=True)
-    meta = run_meta(args, load_start, load, hugo)
+    meta = run_meta(args, load_start, load, code_start, hugo)
     print_table(results, missing_hugo_notes(args, hugo), meta)
     if args.json:
         write_json(args.json, results, meta)
