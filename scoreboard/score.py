@@ -165,10 +165,10 @@ def score_sheet(rules: Rules, sheet: ScoreSheet) -> CountyScore:
 def competition_ranks(values: Iterable[tuple[str, Decimal]]) -> dict[str, int]:
     """Standard competition ranking, highest first: equal values share a rank, the next skips.
 
-    Within a tie, the order is by slug; a stable, documented choice that does not depend on
-    file order, so the same data always prints the same table.
+    A rank depends on the values only, not on the order of a tie; the order of the table
+    (rank, then slug, whatever the file order) is ``score_year``'s.
     """
-    ordered = sorted(values, key=lambda kv: (-kv[1], kv[0]))
+    ordered = sorted(values, key=lambda kv: -kv[1])
     ranks: dict[str, int] = {}
     previous: Decimal | None = None
     rank = 0

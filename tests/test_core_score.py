@@ -161,3 +161,19 @@ def test_a_pending_unit_has_no_value_and_no_note() -> None:
     assert county["pending"][:3] == ["1.3", "2.1", "2.2"] and "1.1" not in county["pending"]
     header, row = rows[0], rows[1]
     assert (row[header.index("1.1")], row[header.index("1.3")]) == ("2", "")
+
+
+def test_a_category_without_items_scores_a_decimal_zero(tmp_path) -> None:
+    # Possible in a rules file (a category kept for its number, max 0): its points are still
+    # a Decimal, which every page formats; an int 0 would not format.
+    text = (FIXTURES / "rules-2012.yaml").read_text(encoding="utf-8").replace(
+        "  - id: bonus\n", "  - id: empty\n    numeral: 四\n    name: 空类\n    kind: base\n    max: 0\n    items: []\n"
+        "  - id: bonus\n", 1)
+    (tmp_path / "2012.yaml").write_text(text, encoding="utf-8")
+    rules, problems = load_rules(tmp_path / "2012.yaml", "rules/2012.yaml")
+    assert problems == []
+    entries = {u.id: Entry(u.id, u.max, "", 0) for u in rules.units.values() if not u.is_bonus}
+    score = score_sheet(rules, ScoreSheet("e", "e县", 2012, "final", entries, "scores/2012/e.yaml"))
+    empty = score.category("empty")
+    assert (empty.items, empty.points, type(empty.points)) == ((), ZERO, Decimal)
+    assert (score.base, type(score.base)) == (D(20), Decimal)
