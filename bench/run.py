@@ -277,27 +277,27 @@ def bench_ours(label: str, ds: gen_data.Dataset, work: Path, args: argparse.Name
                after_each: Callable[[int], None] | None = None) -> list[Row]:
     """check, full build, one-file rebuild, --repeat times; after_each(i) runs after each round
     (the Hugo builds, so that both builds see the same machine load)."""
-    site, logs = work / "site", work / "logs"
+    site, logs, cwd = work / "site", work / "logs", project_dir(args)
     base = [args.python, str(args.build_py), "--root", str(ds.root)]
     build = base + ["build", "--site-dir", str(site)]
     rows = {name: Row(label, name) for name in (ROW_CHECK, ROW_BUILD, ROW_REBUILD)}
 
     for i in range(args.repeat):
-        _measure(rows[ROW_CHECK], base + ["check"], logs / f"check-{i}.log", i)
+        _measure(rows[ROW_CHECK], base + ["check"], cwd, logs / f"check-{i}.log", i)
         shutil.rmtree(site, ignore_errors=True)  # a full build starts from nothing
-        _measure(rows[ROW_BUILD], build, logs / f"build-{i}.log", i, site)
+        _measure(rows[ROW_BUILD], build, cwd, logs / f"build-{i}.log", i, site)
         edit = gen_data.edit_one_file(ds, i)
-        _measure(rows[ROW_REBUILD], build, logs / f"rebuild-{i}.log", i, site,
+        _measure(rows[ROW_REBUILD], build, cwd, logs / f"rebuild-{i}.log", i, site,
                  f"rebuild after editing {edit.path.relative_to(ds.root)}")
         if after_each:
             after_each(i)
     return list(rows.values())
 
 
-def _measure(row: Row, cmd: list[str], log_file: Path, i: int, site: Path | None = None,
+def _measure(row: Row, cmd: list[str], cwd: Path, log_file: Path, i: int, site: Path | None = None,
              what: str | None = None) -> None:
-    """One run of cmd from the repo root, added to row; the site's pages counted if it built one."""
-    r = run_measured(cmd, REPO, log_file)
+    """One run of cmd, added to row; the site's pages counted if it built one."""
+    r = run_measured(cmd, cwd, log_file)
     row.runs.append(r)
     _report(row.size, what or row.command, i, r)
     if r.ok and site is not None:
@@ -472,7 +472,7 @@ def start_serve(ds: gen_data.Dataset, args: argparse.Namespace, log_file: Path) 
     cmd = [args.python, str(args.build_py), "--root", str(ds.root), "serve", "--dev-addr", f"127.0.0.1:{port}"]
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with open(log_file, "wb") as out:
-        process = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        process = subprocess.Popen(cmd, cwd=project_dir(args), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    preexec_fn=_let_ctrl_c_through)
     return process, f"http://127.0.0.1:{port}/"
 
@@ -712,6 +712,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--python", default=sys.executable,
                     help="interpreter that runs build.py (default: this one)")
     ap.add_argument("--build-py", type=Path, default=REPO / "build.py", help="default: the repo's build.py")
+    ap.add_argument("--commit", metavar="REV",
+                    help="time this commit (a copy written with git archive) instead of the work tree")
     ap.add_argument("--json", type=Path, metavar="FILE", help="also write the raw numbers as JSON")
     args = ap.parse_args(argv)
     if args.repeat < 1:
@@ -721,6 +723,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     except ValueError:
         ap.error(f"bad --sizes {args.sizes!r}: use e.g. 15,130,2900,2900x10")
     return args
+
+
+def project_dir(args: argparse.Namespace) -> Path:
+    """Where our commands start: the folder of the build.py timed (the repo, or --commit's copy)."""
+    return args.build_py.resolve().parent
+
+
+def export_commit(rev: str, dest: Path) -> Path:
+    """The files of commit rev, written to dest with `git archive`; returns its build.py.
+
+    The work tree may be shared with someone editing the build: a half-done change would
+    fail or change the runs in the middle; a commit stays the same for the whole run."""
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", rev],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest / "build.py"
 
 
 def make_work_dir(keep: Path | None) -> Path:
@@ -748,7 +768,7 @@ def load_average() -> str:
 CODE_PATHS = ["build.py", "scoreboard", "theme", "content", "mkdocs.yml", "requirements.txt"]
 
 
-def code_state() -> str:
+def code_state(commit: str | None) -> str:
     """The commit timed, and how many of its files the (shared) work tree had changed."""
     def git(*argv: str) -> str:
         try:
@@ -756,6 +776,8 @@ def code_state() -> str:
                                   timeout=30).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return ""
+    if commit:
+        return f"{git('rev-parse', '--short', commit) or commit} (--commit: a copy, unchanged during the run)"
     head = git("rev-parse", "--short", "HEAD") or "?"
     changed = git("status", "--porcelain", "--", *CODE_PATHS).splitlines()
     return head + (f" + {len(changed)} uncommitted file(s)" if changed else "")
@@ -801,7 +823,7 @@ def run_meta(args: argparse.Namespace, load_start: str, load: LoadWatch, code_st
              hugo: Hugo | None) -> dict:
     return {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "code_start": code_start, "code_end": code_state(),
+        "code_start": code_start, "code_end": code_state(args.commit),
         "load_start": load_start, "load_during": load.summary(), "load_end": load_average(),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "repeat": args.repeat,
@@ -818,9 +840,11 @@ def write_json(path: Path, results: list[SizeResult], meta: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     top = make_work_dir(args.keep)
+    if args.commit:
+        args.build_py = export_commit(args.commit, top / "code")
     hugo = locate_hugo(args)
     announce(args, top)
-    load_start, load, code_start = load_average(), LoadWatch(), code_state()
+    load_start, load, code_start = load_average(), LoadWatch(), code_state(args.commit)
     load.start()
     try:
         results = [bench_size(size, top, hugo, args) for size in args.sizes]
