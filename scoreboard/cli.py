@@ -241,13 +241,34 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
-    from .hooks import serve
+    import tempfile
+    from .preview import Preview, serve
+    from .publish import BuildRequest
 
     if _refuse_site_inputs(_printer(None), out):
         return EXIT_PROBLEMS
-    out.write(f"预览地址：http://{args.dev_addr}/  （Ctrl+C 停止）\n")
-    out.flush()
-    serve(PROJECT_DIR / "mkdocs.yml", args.root, args.drafts, args.dev_addr)
+    host, _, port = args.dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise UsageError(f"--dev-addr 应写成 HOST:PORT，例如 127.0.0.1:8000（这里是“{args.dev_addr}”）")
+    with tempfile.TemporaryDirectory(prefix="scoreboard-preview-") as folder:
+        request = BuildRequest(args.root, Path(folder), args.drafts, PROJECT_DIR / "mkdocs.yml", PROJECT_DIR)
+        preview = Preview(request, out)
+        first = preview.build_all()
+        out.write(f"预览地址：http://{args.dev_addr}/  （{first.seconds:.1f} 秒建成；保存后自动更新，Ctrl+C 停止）\n")
+        out.flush()
+
+        def report(done) -> None:
+            if not done.problems:
+                what = "全部重建" if done.whole_site else f"更新了 {done.written} 个文件"
+                out.write(f"已{what}（{done.seconds:.2f} 秒）\n")
+                out.flush()
+
+        watched = [(args.root / "rules", True), (args.root / "scores", True), (PROJECT_DIR / "content", True),
+                   (PROJECT_DIR / "theme", True), (PROJECT_DIR, False)]
+        try:
+            serve(preview, host, int(port), watched, report)
+        except KeyboardInterrupt:
+            out.write("预览已停止。\n")
     return EXIT_OK
 
 

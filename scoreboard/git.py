@@ -45,6 +45,12 @@ def prefix_in_repository(root: Path) -> bytes | None:
     return None if out is None else out.rstrip(b"\n")
 
 
+def head(root: Path) -> str | None:
+    """The commit HEAD names, or None."""
+    out = git(root, "rev-parse", "--verify", "-q", "HEAD^{commit}")
+    return out.decode("ascii").strip() if out and HEX40.fullmatch(out.strip()) else None
+
+
 def has_head(root: Path) -> bool:
     return git(root, "rev-parse", "--verify", "-q", "HEAD") is not None
 

@@ -229,7 +229,20 @@ def read_revision(data: bytes | None, path: str, year: int, slug: str, rules: Ru
 
 # --- reading the whole trail in one pass -----------------------------------------------------
 
-def load_history(root: Path, project: Project | None = None, drafts: bool = False) -> History | None:
+@dataclass
+class HistoryCache:
+    """A preview session's committed trail, kept while HEAD, the tags and the files in scope
+    stay the same: a save changes only the work tree, and only that part is read again."""
+
+    key: tuple = ()
+    committed: list[FileChange] = field(default_factory=list)
+    last_shown: dict[bytes, Revision] = field(default_factory=dict)
+    releases: dict[int, Release] = field(default_factory=dict)
+    after_release: dict[int, set[str]] = field(default_factory=dict)
+
+
+def load_history(root: Path, project: Project | None = None, drafts: bool = False,
+                 cache: HistoryCache | None = None) -> History | None:
     """The trail of the published score files under ``root``; None without git."""
     prefix = git.prefix_in_repository(root)
     if prefix is None or not git.has_head(root):
@@ -238,13 +251,25 @@ def load_history(root: Path, project: Project | None = None, drafts: bool = Fals
         from .project import check_project
         project = check_project(root)
     scope = Scope.of(project, prefix, drafts)
+    cache = cache or HistoryCache()
+    key = (git.head(root), tuple(git.tags(root, RELEASE_PREFIX)), tuple(sorted(scope.files.items())), drafts)
+    if cache.key != key or key[0] is None:
+        if not _read_committed(root, prefix, scope, cache):
+            return None
+        cache.key = key
+    worktree = list(_worktree_changes(root, prefix, scope, cache.last_shown))
+    return History(worktree + cache.committed, dict(cache.releases), dict(cache.after_release))
+
+
+def _read_committed(root: Path, prefix: bytes, scope: Scope, cache: HistoryCache) -> bool:
+    """Every published change of every file in scope, newest first, and the releases."""
     touches = git.first_parent_touches(root)
     if touches is None:
-        return None
+        return False
     chains, steps = _chains(touches, scope)
     commits = _commits(root, steps)
     changes: list[tuple[int, FileChange]] = []
-    last_shown: dict[bytes, Revision] = {}
+    cache.last_shown = {}
     blobs = git.read_objects(root, [t.new_blob for chain in chains.values() for _, t in chain if t.new_blob])
     for path, chain in chains.items():
         year, slug, name = scope.files[path]
@@ -253,12 +278,13 @@ def load_history(root: Path, project: Project | None = None, drafts: bool = Fals
         for order, touch in reversed(chain):  # oldest first
             change, shown = _step_change(touch, reader, shown, commits[touch.commit], scope, prefix, (year, slug, name))
             changes.append((order, change))
-        last_shown[path] = shown
+        cache.last_shown[path] = shown
     changes.sort(key=lambda pair: pair[0])
-    worktree = list(_worktree_changes(root, prefix, scope, last_shown))
-    history = History(worktree + [change for _, change in changes])
-    _add_releases(root, history)
-    return history
+    cache.committed = [change for _, change in changes]
+    releases = History([])
+    _add_releases(root, releases)
+    cache.releases, cache.after_release = releases.releases, releases.after_release
+    return True
 
 
 def _chains(touches: Iterable[Touch], scope: Scope) -> tuple[dict[bytes, list[tuple[int, Touch]]], list[bytes]]:

@@ -34,10 +34,13 @@ from scoreboard.git import stamp_for  # noqa: E402
 from scoreboard.inputs import scan_site  # noqa: E402
 from scoreboard.pipeline import CheckFailed, Prepared, prepare  # noqa: E402
 from scoreboard.problems import Problem, print_text  # noqa: E402
-from scoreboard.publish import data_page_paths, write_data_pages  # noqa: E402
+from scoreboard.publish import data_page_paths, prepare_environment, write_data_pages  # noqa: E402
 
 log = logging.getLogger("mkdocs.scoreboard")
 PREPARED = "scoreboard_prepared"  # the attribute of the config that carries the prepared data
+CONTENT_ONLY = "scoreboard_content_only"  # set: render the content pages, leave the data pages
+ENVIRONMENT = "scoreboard_environment"  # after a build: the theme's Jinja environment
+CONTENT = "scoreboard_content"  # after a build: (title, url, text) of the hand-written pages
 
 
 class SiteEngineError(Exception):
@@ -81,13 +84,32 @@ def render_site(settings: MkDocsConfig, prepared: Prepared, site_dir: Path) -> N
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def serve(config_file: Path, root: Path, drafts: bool, dev_addr: str) -> None:
-    """Live preview: MkDocs watches content/ and theme/, we add rules/ and scores/."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+def render_content(settings: MkDocsConfig, prepared: Prepared, scratch_dir: Path) -> None:
+    """The hand-written pages and the theme's files alone, into an empty ``scratch_dir`` (the
+    caller copies what changed into the site): the home page shows the latest ranking."""
+    settings.site_dir = str(scratch_dir)
+    settings.strict = False  # the data pages it links to are not in this folder
+    setattr(settings, PREPARED, prepared)
+    setattr(settings, CONTENT_ONLY, True)
+    level = logging.getLogger("mkdocs").level
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    try:
+        mkdocs_build(settings)
+    except (MkDocsException, SystemExit) as exc:
+        raise SiteEngineError(str(exc)) from None
+    finally:
+        setattr(settings, CONTENT_ONLY, False)
+        logging.getLogger("mkdocs").setLevel(level)
 
-    extra = dict(load_settings(config_file, root, drafts).extra)
-    watch = [str(root / "rules"), str(root / "scores")]
-    mkdocs_serve(str(config_file), livereload=True, watch_theme=True, watch=watch, dev_addr=dev_addr, extra=extra)
+
+def theme_environment(settings: MkDocsConfig) -> Any:
+    """The Jinja environment of the last build: data pages are rendered with it."""
+    return getattr(settings, ENVIRONMENT)
+
+
+def content_pages(settings: MkDocsConfig) -> list[tuple[str, str, str]]:
+    """(title, url, text) of the hand-written pages of the last build, for the search index."""
+    return getattr(settings, CONTENT)
 
 
 # --- the hooks MkDocs calls --------------------------------------------------------------------
@@ -133,6 +155,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     sitemap = files.get_file_from_path("sitemap.xml")  # MkDocs' template, no longer rendered
     if sitemap is not None:
         files.remove(sitemap)
+    if getattr(config, CONTENT_ONLY, False):  # the data pages are not in this folder
+        return files
     for path in data_page_paths(_prepared(config)):
         files.append(File(path, config.site_dir, config.site_dir, use_directory_urls=False))
     return files
@@ -141,6 +165,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     """All content pages are read by now: render the data pages and the search index."""
     content = [(f.page.title or "", f.url, f.page.content or "") for f in files.documentation_pages() if f.page]
+    setattr(config, ENVIRONMENT, env)
+    setattr(config, CONTENT, content)
+    if getattr(config, CONTENT_ONLY, False):
+        prepare_environment(env, _prepared(config))
+        return env
     written = write_data_pages(env, _prepared(config), Path(config.site_dir), content)
     log.info(f"scoreboard: wrote {written} data pages and downloads")
     return env

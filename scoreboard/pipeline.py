@@ -5,18 +5,19 @@ Called once per build by ``publish.build_site`` (or, for a plain ``mkdocs build`
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import tempfile
 
-from .compare import compare_all, compare_years
-from .history import History, checkout_data, load_history
+from .compare import compare_years
+from .history import History, HistoryCache, checkout_data, load_history
 from .problems import Problem
-from .project import Project, check_project
+from .project import CheckCache, Project, check_project
 from .git import Stamp
 from .render import Site, YearView
-from .score import score_year
+from .rules import Rules
+from .score import YearResults, score_year
 
 
 @dataclass(frozen=True)
@@ -40,24 +41,61 @@ class CheckFailed(Exception):
         self.project = project
 
 
+@dataclass
+class Session:
+    """What a preview (``build.py serve``) keeps between two saves: the files it has read,
+    the committed history, and the last result, whose unchanged years are reused as they are."""
+
+    check: CheckCache = field(default_factory=CheckCache)
+    history: HistoryCache = field(default_factory=HistoryCache)
+    last: Prepared | None = None
+
+
 def prepare(root: Path, site_name: str, drafts: bool = False, stamp: Stamp | None = None,
-            repo_url: str | None = None, with_history: bool = True) -> Prepared:
-    project = check_project(root)
+            repo_url: str | None = None, with_history: bool = True, session: Session | None = None) -> Prepared:
+    """Check, score, compare each year with the one before, read the history. With a
+    ``session``, only what changed since the last call is read and scored again; an unchanged
+    year keeps its very YearView object, which tells the preview it need not render it."""
+    session = session or Session()
+    project = check_project(root, cache=session.check)
     if project.has_errors:
         raise CheckFailed(project)
-    results = {year: score_year(rules, project.sheets.get(year, []), include_drafts=drafts)
+    last = session.last if session.last is not None and session.last.site.drafts == drafts else None
+    results = {year: _unchanged_results(last, year, rules, project.sheets.get(year, []))
+               or score_year(rules, project.sheets.get(year, []), include_drafts=drafts)
                for year, rules in sorted(project.rules.items())}
-    comparisons = compare_all(results, project.registry)
-    views = {year: YearView.of(results[year], comparisons.get(year)) for year in results}
+    views = {year: _view(last, year, results, project) for year in results}
     demo = bool(project.registry and project.registry.demo)
     site = Site(site_name, tuple(views), demo=demo, drafts=drafts, stamp=stamp or Stamp(), repo_url=repo_url)
-    history = load_history(root, project, drafts) if with_history else None
+    history = load_history(root, project, drafts, session.history) if with_history else None
     released = {}
     for year, release in (history.releases.items() if history else []):
-        view = view_at(root, release.commit, year)
+        kept = last.released.get(year) if last and last.history and last.released else None
+        same_tag = kept is not None and last.history.releases.get(year) == release  # type: ignore[union-attr]
+        view = kept if same_tag else view_at(root, release.commit, year)
         if view is not None:
             released[year] = view
-    return Prepared(project, site, views, history, released)
+    session.last = Prepared(project, site, views, history, released)
+    return session.last
+
+
+def _unchanged_results(last: Prepared | None, year: int, rules: Rules, sheets: list) -> YearResults | None:
+    """Last time's results of a year whose rules and every sheet are the very same objects."""
+    if last is None or year not in last.views:
+        return None
+    before = last.project.sheets.get(year, [])
+    results = last.views[year].results
+    same = results.rules is rules and len(before) == len(sheets) and all(a is b for a, b in zip(before, sheets))
+    return results if same else None
+
+
+def _view(last: Prepared | None, year: int, results: dict[int, YearResults], project: Project) -> YearView:
+    """A year's view; last time's when neither this year nor the one before has changed."""
+    previous = results.get(year - 1)
+    if last is not None and year in last.views and last.views[year].results is results[year] and (
+            previous is None or (year - 1 in last.views and last.views[year - 1].results is previous)):
+        return last.views[year]
+    return YearView.of(results[year], compare_years(results[year], previous, project.registry))
 
 
 def view_at(root: Path, commit: str, year: int) -> YearView | None:

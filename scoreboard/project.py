@@ -10,6 +10,7 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any, Callable
 from pathlib import Path
 
 from .inputs import is_plain_dir, is_plain_file, scan_project
@@ -104,23 +105,65 @@ def stray_files(root: Path) -> list[Problem]:
     return problems
 
 
-def check_project(root: Path, paths: list[Path] | None = None, jobs: int | None = None) -> Project:
+FileKey = tuple[int, int, int]  # (modification time in ns, size, inode): "the same file as before"
+
+
+def file_key(path: Path) -> FileKey | None:
+    try:
+        found = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size, found.st_ino
+
+
+@dataclass
+class CheckCache:
+    """What a preview session (``build.py serve``) has read, by file, reused while the file's
+    time, size and inode stay the same. Score files depend on the registry and the rules:
+    when one of those changes, every score file is validated again."""
+
+    loaded: dict[Path, tuple[FileKey | None, Any]] = field(default_factory=dict)
+    depends_on: tuple = ()
+
+    def get(self, path: Path, load: Callable[[], Any]) -> Any:
+        key = file_key(path)
+        cached = self.loaded.get(path)
+        if cached is None or cached[0] != key or key is None:
+            cached = self.loaded[path] = (key, load())
+        return cached[1]
+
+    def forget_score_files(self, depends_on: tuple) -> None:
+        if depends_on != self.depends_on:
+            self.loaded = {p: v for p, v in self.loaded.items() if not _is_score_file(p)}
+            self.depends_on = depends_on
+
+
+def _is_score_file(path: Path) -> bool:
+    return path.parent.parent.name == "scores" and YEAR_TEXT.fullmatch(path.parent.name) is not None
+
+
+def check_project(root: Path, paths: list[Path] | None = None, jobs: int | None = None,
+                  cache: CheckCache | None = None) -> Project:
     """Load the registry and every year's rules, then validate the chosen score files.
 
     With ``paths``, only those files (or the files under those folders) are validated, and
     the "registered county without a file" check runs only for year folders given whole.
+    With ``cache`` (a preview session), files unchanged since the last call are not read again.
     """
+    cache = cache or CheckCache()
     project = Project(root)
     project.problems.extend(scan_project(root))
+    registry_path = root / "scores" / "counties.yaml"
     if is_plain_dir(root / "scores") or not os.path.lexists(root / "scores"):
-        project.registry, problems = load_registry(root / "scores" / "counties.yaml", "scores/counties.yaml")
+        project.registry, problems = cache.get(registry_path,
+                                               lambda: load_registry(registry_path, "scores/counties.yaml"))
         project.problems.extend(problems)
     project.files_checked = 1
     files_by_year = score_files(root)
     rule_paths = {int(p.stem): p for p in sorted((root / "rules").glob("*.yaml"))
                   if YEAR_TEXT.fullmatch(p.stem) and is_plain_file(p)} if is_plain_dir(root / "rules") else {}
     for year, path in rule_paths.items():
-        rules, problems = load_rules(path, display(root, path))
+        rules, problems = cache.get(path, lambda path=path: load_rules(path, display(root, path)))
         project.problems.extend(problems)
         project.files_checked += 1
         if rules is not None:
@@ -136,7 +179,8 @@ def check_project(root: Path, paths: list[Path] | None = None, jobs: int | None 
     selected, whole_years = _select(root, files_by_year, paths)
     tasks = [(year, path) for year, files in files_by_year.items() if year in project.rules
              for path in files if path in selected]
-    for (year, _), (sheet, problems) in zip(tasks, _validate_all(root, tasks, project, jobs)):
+    cache.forget_score_files((file_key(registry_path), *(file_key(p) for p in rule_paths.values())))
+    for (year, _), (sheet, problems) in zip(tasks, _validate_all(root, tasks, project, jobs, cache)):
         project.problems.extend(problems)
         if sheet is not None:
             project.sheets.setdefault(year, []).append(sheet)
@@ -169,15 +213,32 @@ def _select(root: Path, files_by_year: dict[int, list[Path]], paths: list[Path] 
     return chosen, whole_years
 
 
-def _validate_all(root: Path, tasks: list[tuple[int, Path]], project: Project, jobs: int | None):
-    args = [(str(root), year, str(path)) for year, path in tasks]
+def _validate_all(root: Path, tasks: list[tuple[int, Path]], project: Project, jobs: int | None,
+                  cache: CheckCache) -> list[tuple[ScoreSheet | None, list[Problem]]]:
+    """Every task's (sheet, problems): from the cache where the file is unchanged, else
+    validated, on every core when there are many."""
+    keys = [file_key(path) for _, path in tasks]
+    results: list = [None] * len(tasks)
+    todo = []
+    for index, ((year, path), key) in enumerate(zip(tasks, keys)):
+        cached = cache.loaded.get(path)
+        if key is not None and cached is not None and cached[0] == key:
+            results[index] = cached[1]
+        else:
+            todo.append(index)
+    args = [(str(root), tasks[i][0], str(tasks[i][1])) for i in todo]
     validate = partial(_validate_task, rules=project.rules, registry=project.registry)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    if jobs > 1 and len(tasks) >= PARALLEL_THRESHOLD:
+    if jobs > 1 and len(args) >= PARALLEL_THRESHOLD:
         # Parsing is most of the cost and each file is independent: use every core.
         with ProcessPoolExecutor(jobs) as pool:
-            return list(pool.map(validate, args, chunksize=64))
-    return [validate(a) for a in args]
+            found = list(pool.map(validate, args, chunksize=64))
+    else:
+        found = [validate(a) for a in args]
+    for index, result in zip(todo, found):
+        results[index] = result
+        cache.loaded[tasks[index][1]] = (keys[index], result)
+    return results
 
 
 def _validate_task(arg: tuple[str, int, str], rules: dict[int, Rules], registry: Registry | None

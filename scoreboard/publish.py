@@ -17,7 +17,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from . import inputs
 from .git import stamp_for
@@ -267,54 +267,73 @@ def data_page_paths(prepared: Prepared) -> list[str]:
     return [*page_paths(prepared.views), *released, "search.html", *index_paths(prepared.views)]
 
 
-def write_data_pages(env: Any, prepared: Prepared, site_dir: Path, content_pages: list[tuple[str, str, str]]) -> int:
+def prepare_environment(env: Any, prepared: Prepared) -> Renderer:
+    """The theme's Jinja environment made ready for every page, data and content alike:
+    our filters and globals (render.configure), this build's site and history."""
+    renderer = Renderer(env, prepared.site)
+    env.globals["site"] = prepared.site
+    env.globals["history"] = prepared.history
+    return renderer
+
+
+def write_data_pages(env: Any, prepared: Prepared, site_dir: Path, content_pages: list[tuple[str, str, str]],
+                     years: Iterable[int] | None = None, first: Iterable[Task] = ()) -> int:
     """The data pages, the downloads as released, the search page and the search index.
 
     ``env`` is the theme's Jinja environment; ``content_pages`` are (title, url, text) of the
-    hand-written pages, for the search index. Returns the number of files written."""
-    renderer = Renderer(env, prepared.site)
-    env.globals["site"] = prepared.site  # the content pages the engine renders use them too
-    env.globals["history"] = prepared.history
-    written = write_pages(renderer, prepared.views, prepared.history, site_dir)
-    for view in (prepared.released or {}).values():
-        for path, text in renderer.release_downloads(view):
-            write_text(site_dir, path, text)
-            written += 1
-    write_text(site_dir, "search.html", renderer.render("search.html", "search.html", section="search"))
-    for path, text in index_files(prepared.views, content_pages).items():
-        write_text(site_dir, path, text)
-        written += 1
-    return written + 1
+    hand-written pages, for the search index. ``years`` limits the work to those years' pages
+    (a preview after a save); ``first`` are written before anything else, so the page a
+    person just edited is on disk first. Returns the number of files written."""
+    renderer = prepare_environment(env, prepared)
+    chosen = list(prepared.views) if years is None else [y for y in prepared.views if y in set(years)]
+    first = [t for t in first if t.year in chosen]
+    work = first + [t for y in chosen for t in tasks(prepared.views[y]) if t not in first]
+    written = write_pages(renderer, prepared.views, prepared.history, site_dir, work, len(first))
+    for year, view in (prepared.released or {}).items():
+        for path, text in renderer.release_downloads(view) if year in chosen else ():
+            written += write_text(site_dir, path, text)
+    written += write_text(site_dir, "search.html", renderer.render("search.html", "search.html", section="search"))
+    for path, text in index_files({y: prepared.views[y] for y in chosen}, content_pages).items():
+        written += write_text(site_dir, path, text)
+    return written
 
 
-def write_text(site_dir: Path, path: str, text: str | bytes) -> None:
+def write_text(site_dir: Path, path: str, text: str | bytes) -> int:
+    """Write one file unless it already holds these bytes (a preview rewrites only what a
+    save changed, so the browser and the watcher see only real changes). Returns 1 if written."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     target = site_dir / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):  # a workbook
-        target.write_bytes(text)
-        return
-    target.write_text(text, encoding="utf-8", newline="")
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return 0
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return 1
 
 
-def write_pages(renderer: Renderer, views: dict, history: Any, site_dir: Path, jobs: int | None = None) -> int:
-    """Render every year's pages and write them, on every core.
+def write_pages(renderer: Renderer, views: dict, history: Any, site_dir: Path, work: list[Task],
+                first: int = 0, jobs: int | None = None) -> int:
+    """Render these pages and write them, on every core; the ``first`` tasks in this process
+    before the others start (a preview puts the edited scorecard and the rankings there).
 
     The extra cores are forked children that inherit the scored results and the templates,
     so nothing is pickled; the parent renders a share itself instead of waiting, which
     also keeps one process fewer in memory.
     """
-    work = [task for view in views.values() for task in tasks(view)]
-
     def write(chunk: list[Task]) -> int:
+        written = 0
         for task in chunk:
             path, text = renderer.render_task(views[task.year], history, task)
-            write_text(site_dir, path, text)
-        return len(chunk)
+            written += write_text(site_dir, path, text)
+        return written
 
+    written = write(work[:first])
+    rest = work[first:]
     jobs = jobs or os.cpu_count() or 1
-    if jobs < 2 or len(work) < PARALLEL_PAGES or not hasattr(os, "fork"):
-        return write(work)
-    shares = _chunks(work, jobs)  # round-robin: big aggregate pages spread over the cores
+    if jobs < 2 or len(rest) < PARALLEL_PAGES or not hasattr(os, "fork"):
+        return written + write(rest)
+    shares = _chunks(rest, jobs)  # round-robin: big aggregate pages spread over the cores
     children = []
     for share in shares[1:]:
         pid = os.fork()
@@ -326,12 +345,12 @@ def write_pages(renderer: Renderer, views: dict, history: Any, site_dir: Path, j
             finally:
                 os._exit(status)
         children.append(pid)
-    written = write(shares[0])
+    written += write(shares[0])
     for pid, share in zip(children, shares[1:]):
         _, status = os.waitpid(pid, 0)
         if status != 0:
             raise RuntimeError("a page-writing process failed")
-        written += len(share)
+        written += len(share)  # a child's count is not reported back: at most its share
     return written
 
 

@@ -55,3 +55,84 @@ def test_serve_rebuilds_after_a_score_edit(tmp_path: Path) -> None:
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert "Traceback" not in output
+
+
+# --- the preview's incremental rebuild: the same bytes as a full build ---------------------------
+
+def _sample_without_git(target: Path) -> Path:
+    import shutil
+    from conftest import RULES_2011_FILE, RULES_2012_FILE, SAMPLE
+    shutil.copytree(SAMPLE, target / "scores")
+    (target / "rules").mkdir()
+    shutil.copy(RULES_2011_FILE, target / "rules" / "2011.yaml")
+    shutil.copy(RULES_2012_FILE, target / "rules" / "2012.yaml")
+    return target
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    skipped = {"SHA256SUMS", ".scoreboard-site"}  # a preview writes neither
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and p.name not in skipped}
+
+
+def _full_build(root: Path, site: Path) -> dict[str, bytes]:
+    from scoreboard.publish import BuildRequest, build_site
+    build_site(BuildRequest(root, site, False, REPO / "mkdocs.yml", REPO))
+    return _tree(site)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _first_unit_line(path: Path) -> str:
+    return next(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True) if line.startswith("  1.1:"))
+
+
+def test_a_save_rewrites_only_what_it_changed_and_equals_a_full_build(tmp_path: Path) -> None:
+    import io
+    from scoreboard.preview import Preview
+    from scoreboard.publish import BuildRequest
+
+    root = _sample_without_git(tmp_path / "p")
+    preview = Preview(BuildRequest(root, tmp_path / "preview", False, REPO / "mkdocs.yml", REPO), io.StringIO())
+    assert preview.build_all().whole_site
+    assert _tree(tmp_path / "preview") == _full_build(root, tmp_path / "full-0")
+
+    # A 2011 score: 2011's pages change, and 2012's, which compare with 2011; the home page not.
+    older = root / "scores" / "2011" / "qihe-qu.yaml"
+    _edit(older, _first_unit_line(older), "  1.1: {score: 1.5, note: 复核后扣分}\n")
+    done = preview.refresh({older})
+    assert not done.whole_site and 0 < done.written < 60
+    after = _tree(tmp_path / "preview")
+    assert after == _full_build(root, tmp_path / "full-1")
+    assert "复核后扣分" in after["2011/county/qihe-qu.html"].decode()
+
+    # The latest year: the home page shows its ranking, so the content pages follow.
+    latest = sorted((root / "scores" / "2012").glob("*.yaml"))[0]
+    _edit(latest, _first_unit_line(latest), "  1.1: 0\n")
+    done = preview.refresh({latest})
+    assert not done.whole_site and done.written > 0
+    assert _tree(tmp_path / "preview") == _full_build(root, tmp_path / "full-2")
+
+    # Nothing changed: nothing is written.
+    assert preview.refresh({latest}).written <= 1  # the pages' search index at most
+
+
+def test_a_broken_save_keeps_the_last_good_preview(tmp_path: Path) -> None:
+    import io
+    from scoreboard.preview import Preview
+    from scoreboard.publish import BuildRequest
+
+    root = fixture_project(tmp_path / "p")
+    out = io.StringIO()
+    preview = Preview(BuildRequest(root, tmp_path / "preview", False, REPO / "mkdocs.yml", REPO), out)
+    preview.build_all()
+    before = _tree(tmp_path / "preview")
+    score = root / "scores" / "2011" / "nanxi-shi.yaml"
+    _edit(score, "  31: 3\n", "  31: 3分\n")
+    done = preview.refresh({score})
+    assert done.problems >= 1 and "nanxi-shi.yaml:" in out.getvalue() and "E204" in out.getvalue() and "预览保持上一次的结果" in out.getvalue()
+    assert _tree(tmp_path / "preview") == before
