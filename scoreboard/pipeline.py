@@ -17,7 +17,8 @@ from .project import CheckCache, Project, check_project
 from .git import Stamp
 from .render import Site, YearView
 from .rules import Rules
-from .score import YearResults, score_year
+from .score import CountyScore, YearResults, score_sheet, score_year
+from .validate import ScoreSheet
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,20 @@ class Session:
     check: CheckCache = field(default_factory=CheckCache)
     history: HistoryCache = field(default_factory=HistoryCache)
     last: Prepared | None = None
+    scored: dict[int, tuple[Rules, ScoreSheet, CountyScore]] = field(default_factory=dict)
+
+    def score(self, rules: Rules, sheet: ScoreSheet) -> CountyScore:
+        """A sheet's score, computed once per sheet object: an unchanged file keeps its
+        sheet (the check cache), so only the saved file is scored again."""
+        kept = self.scored.get(id(sheet))
+        if kept is None or kept[0] is not rules or kept[1] is not sheet:
+            kept = self.scored[id(sheet)] = (rules, sheet, score_sheet(rules, sheet))
+        return kept[2]
+
+    def forget_unused(self, project: Project) -> None:
+        """Keep the scores of the sheets still in use (and so their ids unique)."""
+        live = {id(sheet) for sheets in project.sheets.values() for sheet in sheets}
+        self.scored = {key: value for key, value in self.scored.items() if key in live}
 
 
 def prepare(root: Path, site_name: str, drafts: bool = False, stamp: Stamp | None = None,
@@ -61,8 +76,9 @@ def prepare(root: Path, site_name: str, drafts: bool = False, stamp: Stamp | Non
     if project.has_errors:
         raise CheckFailed(project)
     last = session.last if session.last is not None and session.last.site.drafts == drafts else None
+    session.forget_unused(project)
     results = {year: _unchanged_results(last, year, rules, project.sheets.get(year, []))
-               or score_year(rules, project.sheets.get(year, []), include_drafts=drafts)
+               or score_year(rules, project.sheets.get(year, []), include_drafts=drafts, scorer=session.score)
                for year, rules in sorted(project.rules.items())}
     views = {year: _view(last, year, results, project) for year in results}
     demo = bool(project.registry and project.registry.demo)

@@ -179,9 +179,11 @@ def competition_ranks(values: Iterable[tuple[str, Decimal]]) -> dict[str, int]:
     return ranks
 
 
-def score_year(rules: Rules, sheets: Iterable[ScoreSheet], include_drafts: bool = False) -> YearResults:
-    """Score and rank one year. Drafts are left out unless asked for (then provisional)."""
-    scores = [score_sheet(rules, s) for s in sheets if include_drafts or not s.is_draft]
+def score_year(rules: Rules, sheets: Iterable[ScoreSheet], include_drafts: bool = False,
+               scorer: Callable[[Rules, ScoreSheet], CountyScore] = score_sheet) -> YearResults:
+    """Score and rank one year. Drafts are left out unless asked for (then provisional).
+    ``scorer`` scores one sheet (a preview passes one that remembers unchanged sheets)."""
+    scores = [scorer(rules, s) for s in sheets if include_drafts or not s.is_draft]
     overall = competition_ranks((s.slug, s.total) for s in scores)
     per_category = {
         c.id: competition_ranks((s.slug, s.category(c.id).points) for s in scores) for c in rules.categories
