@@ -722,6 +722,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
         ap.error(f"bad --sizes {args.sizes!r}: use e.g. 15,130,2900,2900x10")
+    if args.commit:
+        # Resolved once: HEAD may move while the benchmark runs.
+        resolved = git("rev-parse", "--short", "--verify", f"{args.commit}^{{commit}}")
+        if not resolved:
+            ap.error(f"--commit {args.commit}: no such commit")
+        args.commit = resolved
     return args
 
 
@@ -768,16 +774,19 @@ def load_average() -> str:
 CODE_PATHS = ["build.py", "scoreboard", "theme", "content", "mkdocs.yml", "requirements.txt"]
 
 
+def git(*argv: str) -> str:
+    """Output of a git command in the repo, "" if it failed."""
+    try:
+        return subprocess.run(["git", "-C", str(REPO), *argv], capture_output=True, text=True,
+                              timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
 def code_state(commit: str | None) -> str:
     """The commit timed, and how many of its files the (shared) work tree had changed."""
-    def git(*argv: str) -> str:
-        try:
-            return subprocess.run(["git", "-C", str(REPO), *argv], capture_output=True, text=True,
-                                  timeout=30).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            return ""
     if commit:
-        return f"{git('rev-parse', '--short', commit) or commit} (--commit: a copy, unchanged during the run)"
+        return f"{commit} (--commit: a copy, unchanged during the run)"
     head = git("rev-parse", "--short", "HEAD") or "?"
     changed = git("status", "--porcelain", "--", *CODE_PATHS).splitlines()
     return head + (f" + {len(changed)} uncommitted file(s)" if changed else "")
