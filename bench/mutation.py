@@ -83,6 +83,17 @@ def mutant_diff(module: str, name: str) -> str:
 # Mutants no test can tell from the original, each with the reason. Keyed by module and the
 # changed line (``mutant_diff``), not by mutmut's number, which shifts when a module changes.
 EQUIVALENT: dict[tuple[str, str], str] = {
+    ("score", '-previous: Decimal | None = None\n+previous: Decimal | None = ""'):
+        "any start marker that is not a Decimal differs from the first value, so it is replaced at once",
+    ("score", "-rank = 0\n+rank = None"): "the first value always sets rank before it is read",
+    ("score", "-rank = 0\n+rank = 1"): "the first value always sets rank before it is read",
+    ("score", "-return cls(item, units, sum((u.points or ZERO for u in units), ZERO),\n"
+              "+return cls(item, units, sum((u.points or ZERO for u in units), ),"):
+        "an item has at least one unit, and a sum of one or more Decimals is a Decimal from any start",
+    ("score", "-total = sum((points(s.score) for s in self.standings), ZERO)\n"
+              "+total = sum((points(s.score) for s in self.standings), )"):
+        "average() returns None before summing when there are no standings; a sum of one or more "
+        "Decimals is a Decimal from any start",
 }
 
 KILLED, SURVIVED = 1, 0
