@@ -40,7 +40,7 @@ def kind_of(node: Node) -> str:
 
 def to_halfwidth(text: str) -> str:
     """Full-width digits and punctuation as typed with a Chinese input method, made ASCII."""
-    return unicodedata.normalize("NFKC", text).replace("。", ".").replace("，", ",")
+    return unicodedata.normalize("NFKC", text).replace("。", ".")  # NFKC already makes "，" a ","
 
 
 def number_refusal(node: Node) -> tuple[str, str] | None:
