@@ -119,3 +119,77 @@ def test_is_multiple(value: str, step: str, result: bool) -> None:
                                           ("1E+1", "10"), ("0", "0")])
 def test_fmt(value: str, shown: str) -> None:
     assert fmt(D(value)) == shown
+
+
+BIDI = "文字方向控制字符 U+202E（会让文字倒序显示）"
+
+
+@pytest.mark.parametrize("text, allow_newlines, found", [
+    ("甲县", False, None), ("X县", False, None), ("a b\u3000c", False, None),
+    ("甲\u202e县", False, (BIDI, "第 2 个字符")),
+    ("\u200b甲", False, ("不可见字符 U+200B（零宽字符）", "第 1 个字符")),
+    ("a\u200b\u202e", False, ("不可见字符 U+200B（零宽字符）", "第 2 个字符")),  # the first one
+    ("甲\n县", False, ("换行", "第 2 个字符")), ("甲\n县", True, None),
+    ("甲\r县", False, ("换行", "第 2 个字符")), ("甲\r县", True, None),
+    ("甲\t县", False, ("控制字符或不可见字符 U+0009", "第 2 个字符")), ("甲\t县", True, None),
+    ("\x07", True, ("控制字符或不可见字符 U+0007", "第 1 个字符")),
+    ("\ufff9", True, ("控制字符或不可见字符 U+FFF9", "第 1 个字符")),  # Cf
+    ("\ue000", False, ("控制字符或不可见字符 U+E000", "第 1 个字符")),  # Co
+    ("\ud800", False, ("控制字符或不可见字符 U+D800", "第 1 个字符")),  # Cs
+    ("\u0378", False, ("控制字符或不可见字符 U+0378", "第 1 个字符")),  # Cn
+])
+def test_deceptive_character(text: str, allow_newlines: bool, found: tuple[str, str] | None) -> None:
+    assert values.deceptive_character(text, allow_newlines=allow_newlines) == found
+
+
+def test_deceptive_character_allows_no_newline_by_default() -> None:
+    assert values.deceptive_character("甲\n县") == ("换行", "第 2 个字符")
+
+
+def test_visible_spells_out_what_a_page_would_hide() -> None:
+    assert values.visible("X甲\u202e县\n\r\t\x07\u200b\ufff9\ue000 A") == (
+        "X甲[U+202E]县[U+000A][U+000D][U+0009][U+0007][U+200B][U+FFF9]\ue000 A")
+
+
+NAME_HINT = "删去这个字符后重新输入名称（不要从网页或文档中复制）"
+FORMULA_HINT = "去掉开头的符号，只写县市区的正式名称"
+SPACE_HINT = "名称中不能有空格（包括全角空格），请删去"
+
+
+@pytest.mark.parametrize("name, refusal", [
+    ("鹭屿县", None), ("甲" * 30, None), ("1=1", None),
+    ("", ("名称不能为空", "写出县市区的名称，例如 鹭屿县")), ("  ", ("名称不能为空", "写出县市区的名称，例如 鹭屿县")),
+    ("甲\u202e县", (f"名称“甲[U+202E]县”的第 2 个字符是{BIDI}", NAME_HINT)),
+    (" 甲\u200b县 ", ("名称“甲[U+200B]县”的第 3 个字符是不可见字符 U+200B（零宽字符）", NAME_HINT)),
+    ("=1+1", ("名称“=1+1”以“=”开头，电子表格会把它当作公式", FORMULA_HINT)),
+    ("+甲", ("名称“+甲”以“+”开头，电子表格会把它当作公式", FORMULA_HINT)),
+    ("-甲", ("名称“-甲”以“-”开头，电子表格会把它当作公式", FORMULA_HINT)),
+    ("@甲", ("名称“@甲”以“@”开头，电子表格会把它当作公式", FORMULA_HINT)),
+    ("甲 县", ("名称“甲 县”中有空格", SPACE_HINT)), ("甲\u3000县", ("名称“甲\u3000县”中有空格", SPACE_HINT)),
+    (" 甲县", ("名称“甲县”中有空格", SPACE_HINT)),
+    ("甲" * 31, ("名称有 31 个字，超过了 30 个字", "只写县市区的正式名称")),
+])
+def test_name_refusal(name: str, refusal: tuple[str, str] | None) -> None:
+    assert values.name_refusal(name) == refusal
+
+
+def test_name_key() -> None:
+    assert values.name_key("Ａ县") == values.name_key("a县") == "a县"
+    assert values.name_key("ABC县") == "abc县"
+
+
+@pytest.mark.parametrize("note, limit, refusal", [
+    ("正常说明", 300, None), ("第一行\n第二行\t完", 300, None), ("x" * 5, 5, None),
+    ("a\u202eb", 300, ("E211", f"说明的第 2 个字符是{BIDI}", "删去这个字符（它在网页上看不见，却会改变文字的显示）")),
+    ("x" * 6, 5, ("E212", "说明有 6 个字，超过了细则规定的 5 个字", "写明扣分原因即可；详细材料请另行存档")),
+])
+def test_note_refusal(note: str, limit: int, refusal: tuple[str, str, str] | None) -> None:
+    assert values.note_refusal(note, limit) == refusal
+
+
+@pytest.mark.parametrize("text, cell", [
+    ("=1", "'=1"), ("+1", "'+1"), ("-1", "'-1"), ("@a", "'@a"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("甲", "甲"), ("", ""), ("1=1", "1=1"),
+])
+def test_spreadsheet_text(text: str, cell: str) -> None:
+    assert values.spreadsheet_text(text) == cell
