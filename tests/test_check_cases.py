@@ -144,8 +144,8 @@ def test_bom_and_crlf_are_accepted(project: ProjectDir) -> None:
 def test_deduction_without_note_is_a_warning(project: ProjectDir) -> None:
     project.add_county("ceshi-xian", "测试县", deductions={"5": "2"})
     [problem] = check_project(project.root).problems
-    assert (problem.line, problem.code, problem.is_error) == (17, "W201", False)
-    assert "扣了 1 分" in problem.message
+    assert (problem.line, problem.column, problem.code, problem.is_error) == (17, 3, "W201", False)
+    assert (problem.message, problem.hint) == ("5 扣了 1 分，但没有写扣分说明", "写成 5: {score: 2, note: 扣分原因}")
 
 
 def test_bonus_below_maximum_needs_no_note(project: ProjectDir) -> None:
@@ -183,7 +183,9 @@ def test_county_outside_its_years(project: ProjectDir) -> None:
     project.add_county("ceshi-xian", "测试县")
     project.write("scores/2011/old-xian.yaml", score_file("旧县"))
     [problem] = check_project(project.root).problems
-    assert (problem.path, problem.code) == ("scores/2011/old-xian.yaml", "E109")
+    assert (problem.path, problem.line, problem.column, problem.code) == ("scores/2011/old-xian.yaml", 1, 1, "E109")
+    assert (problem.message, problem.hint) == ("“旧县”在 counties.yaml 中登记的年份为 …–2010，不含 2011 年",
+                                               "核对年份，或修改 counties.yaml 中的 from/until")
 
 
 def test_all_problems_in_all_files_sorted(project: ProjectDir) -> None:
