@@ -173,6 +173,8 @@ class YearComparison:
     previous_year: int | None  # None: no results the year immediately before
     counties: dict[str, CountyComparison]
     links: Links
+    previous_results: YearResults | None = None  # the year compared with (None: none)
+    registry: Registry | None = None  # which county continues which, for timelines
 
     def of(self, slug: str) -> CountyComparison:
         return self.counties[slug]
@@ -205,7 +207,7 @@ def compare_years(current: YearResults, previous: YearResults | None,
     """
     if previous is None or previous.year != current.year - 1:
         return YearComparison(current.year, None, {s.score.slug: CountyComparison(s, None, _NO_LINKS)
-                                                   for s in current.standings}, _NO_LINKS)
+                                                   for s in current.standings}, _NO_LINKS, None, registry)
     year_links = links(current.rules, previous.rules)
     before = previous.by_slug()
     counties = {}
@@ -213,7 +215,7 @@ def compare_years(current: YearResults, previous: YearResults | None,
         slug = standing.score.slug
         old_slug = slug if registry is None else registry.predecessor(slug, current.year)
         counties[slug] = CountyComparison(standing, before.get(old_slug), year_links)
-    return YearComparison(current.year, previous.year, counties, year_links)
+    return YearComparison(current.year, previous.year, counties, year_links, previous, registry)
 
 
 def compare_all(results_by_year: Mapping[int, YearResults], registry: Registry | None = None
@@ -247,6 +249,42 @@ def county_timeline(results_by_year: Mapping[int, YearResults], registry: Regist
                 points.append(TimelinePoint(year, own, score.name, score.total, standing.rank, len(results.standings)))
                 break
     return points
+
+
+class Timelines:
+    """Every county's timeline (``county_timeline``) for all counties at once: one pass over
+    every year's standings, made at first use. A county is found by any slug of its
+    ``continues`` chain, as ``county_timeline`` finds it."""
+
+    def __init__(self, results_by_year: Mapping[int, YearResults], registry: Registry | None) -> None:
+        self.results_by_year = results_by_year
+        self.registry = registry
+
+    def _first_slug(self, slug: str) -> str:
+        """The oldest slug of the chain ``slug`` belongs to (the check refuses cycles)."""
+        counties = self.registry.counties if self.registry is not None else {}
+        for _ in range(len(counties) + 1):
+            county = counties.get(slug)
+            if county is None or not county.continues:
+                break
+            slug = county.continues
+        return slug
+
+    @cached_property
+    def _chains(self) -> dict[str, list[TimelinePoint]]:
+        chains: dict[str, list[TimelinePoint]] = {}
+        for year, results in sorted(self.results_by_year.items()):
+            ranked = len(results.standings)
+            for standing in results.standings:
+                score = standing.score
+                chains.setdefault(self._first_slug(score.slug), []).append(
+                    TimelinePoint(year, score.slug, score.name, score.total, standing.rank, ranked))
+        return chains
+
+    def of(self, slug: str) -> list[TimelinePoint]:
+        """The county's result in every year it has one, oldest first (the same list for
+        every slug of one chain); empty for a slug with no result."""
+        return self._chains.get(self._first_slug(slug), [])
 
 
 # --- how a change is written --------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Iterator, NamedTuple
 
 import jinja2
@@ -19,7 +20,7 @@ from .git import Stamp
 from .exports import results_csv, results_json, results_xlsx, rules_json
 from .schema import schema_text
 from .rules import Rules
-from .compare import YearComparison
+from .compare import CountyComparison, Timelines, TimelinePoint, YearComparison, signed
 from .score import YearResults
 from .values import fmt
 
@@ -27,6 +28,7 @@ from .values import fmt
 SECTIONS = (
     ("index", "总排名"),
     ("categories", "分类排名"),
+    ("improved", "进步榜"),  # shown in a year's menu only when it compares with the year before
     ("criteria", "考核细则"),
     ("departments", "考核部门"),
     ("matrix", "单项对比"),
@@ -54,6 +56,10 @@ class Site:
 
     def commit_url(self, commit: str) -> str | None:
         return f"{self.repo_url.rstrip('/')}/commit/{commit}" if self.repo_url else None
+
+    def compares(self, year: int | None) -> bool:
+        """Whether ``year`` has the year before it to compare with (its 进步榜 is in the menu)."""
+        return year is not None and year - 1 in self.years
 
 
 def relative_root(path: str) -> str:
@@ -122,7 +128,8 @@ def category_chart(score: Any, view: "YearView") -> Chart:
 class ScorecardRows:
     """The rows of a scorecard's unit tables, as HTML made in Python: a card has fifty rows
     and a national site thousands of cards, so what every county shares (the links, the
-    criterion text, the maxima) is escaped once per year and each card adds only its cells."""
+    criterion text, the maxima) is escaped once per year and each card adds only its cells.
+    A card compared with last year has two more cells a row, after 满分: 上年 and 变化."""
 
     def __init__(self, rules: Rules, year: int, base_url: str) -> None:
         self.shared: dict[str, str] = {}  # unit or item id → its <th> and criterion cells
@@ -136,25 +143,300 @@ class ScorecardRows:
                 self.shared[unit.id] = (f'<th scope="row">{link}{escape(unit.id)}</a></th>'
                                         f"<td>{escape(unit.text)}</td>")
 
-    def category(self, result: Any, blame: dict | None, site: "Site") -> Markup:
-        """The body rows of one category's table; ``blame`` is None without history."""
+    def category(self, result: Any, blame: dict | None, site: "Site",
+                 compared: CountyComparison | None = None) -> Markup:
+        """The body rows of one category's table; ``blame`` is None without history;
+        ``compared`` a county with a result last year (None: no 上年 columns)."""
         rows = []
         extra = "" if blame is None else "<td></td>"
+        changes = None if compared is None else compared.units
         for item in result.items:
             if item.item.parts:
+                before = "" if compared is None else _change_cells(
+                    compared.item(item.item.id), item.item.id in compared.links.items)
                 rows.append(f'\n<tr class="group">{self.shared["item " + item.item.id]}<td>{fmt(item.points)}</td>'
-                            f"<td>{fmt(item.item.max)}</td><td></td>{extra}</tr>")
+                            f"<td>{fmt(item.item.max)}</td>{before}<td></td>{extra}</tr>")
             for unit in item.units:
-                rows.append(self._unit_row(unit, blame, site))
+                rows.append(self._unit_row(unit, blame, site, changes, compared))
         return Markup("".join(rows))
 
-    def _unit_row(self, unit: Any, blame: dict | None, site: "Site") -> str:
+    def _unit_row(self, unit: Any, blame: dict | None, site: "Site", changes: dict | None = None,
+                  compared: CountyComparison | None = None) -> str:
         kind = ' class="pending"' if unit.points is None else ' class="lost"' if unit.lost else ""
         points = "待评" if unit.points is None else fmt(unit.points)
         note = f"{escape(lost_label(unit))}{escape(unit.note)}"
         last = "" if blame is None else f"<td>{_blame_cell(blame.get(unit.unit.id), site)}</td>"
+        before = "" if changes is None else _change_cells(changes.get(unit.unit.id),
+                                                          unit.unit.id in compared.links.units)  # type: ignore[union-attr]
         return (f'\n<tr id="{escape(urls.unit_anchor(unit.unit.id))}"{kind}>{self.shared[unit.unit.id]}'
-                f"<td>{points}</td><td>{fmt(unit.unit.max)}</td><td>{note}</td>{last}</tr>")
+                f"<td>{points}</td><td>{fmt(unit.unit.max)}</td>{before}<td>{note}</td>{last}</tr>")
+
+
+def _change_cells(change: Any, linked: bool) -> str:
+    """上年 and 变化 of one unit or item: "—" and 不可比 where it does not compare with
+    anything last year, "—" twice where either year has not scored it (a draft)."""
+    if change is None:
+        return '<td>—</td><td class="na">不可比</td>' if not linked else "<td>—</td><td>—</td>"
+    delta = points_delta(change.change)
+    return f"<td>{fmt(change.previous)}</td><td{delta.attr}>{delta.text}</td>"
+
+
+# --- year against year: how a change is shown -----------------------------------------------
+
+class Delta(NamedTuple):
+    """A change (or last year's value) as a page writes it: the text, with an arrow or a
+    sign so that colour is never the only signal; the number a sortable table sorts by ("":
+    none, sorted last); the class that colours it ("up", "down", "same", "new" or "")."""
+
+    text: str
+    sort: str
+    kind: str
+
+    @property
+    def attr(self) -> str:
+        """The cell's class attribute for a unit row made in Python (escaping not needed:
+        the kinds are ours)."""
+        return f' class="{self.kind}"' if self.kind else ""
+
+
+NO_VALUE = Delta("—", "", "")
+
+
+def rank_delta(change: int | None) -> Delta:
+    """↑3 (up three places), ↓1, =, 新 (no result the year before): as compare.rank_change_label."""
+    if change is None:
+        return Delta("新", "", "new")
+    if change > 0:
+        return Delta(f"↑{change}", str(change), "up")
+    if change < 0:
+        return Delta(f"↓{-change}", str(change), "down")
+    return Delta("=", "0", "same")
+
+
+def points_delta(change: Decimal | None) -> Delta:
+    """+1.5, −2 (a true minus), 0; "—" for none."""
+    if change is None:
+        return NO_VALUE
+    kind = "up" if change > 0 else "down" if change < 0 else "same"
+    return Delta(signed(change), fmt(change), kind)
+
+
+def value(number: Decimal | int | None) -> Delta:
+    """Last year's rank or points: sorted by its number, "—" (sorted last) when none."""
+    if number is None:
+        return NO_VALUE
+    text = fmt(number) if isinstance(number, Decimal) else str(number)
+    return Delta(text, text, "")
+
+
+class RowChange(NamedTuple):
+    """One county's row against last year, in a ranking (the total) or a category ranking."""
+
+    rank: Delta  # 名次变化
+    previous_rank: Delta
+    previous_points: Delta
+    points: Delta  # 总分变化 (得分变化)
+
+
+NEW_ROW = RowChange(rank_delta(None), NO_VALUE, NO_VALUE, NO_VALUE)
+
+
+def total_change(county: CountyComparison) -> RowChange:
+    return RowChange(rank_delta(county.rank_change), value(county.previous_rank),
+                     value(county.previous_total), points_delta(county.total_change))
+
+
+def category_change(county: CountyComparison, category_id: str) -> RowChange:
+    change = county.category(category_id)
+    if change is None:
+        return NEW_ROW
+    return RowChange(rank_delta(change.rank_change), value(change.previous_rank), value(change.previous),
+                     points_delta(change.change))
+
+
+@dataclass(frozen=True)
+class CardChanges:
+    """What a scorecard says against last year: None on a card of a year with no year before."""
+
+    previous_year: int
+    new: bool  # no result last year: the card says so, and shows no 上年 columns
+    total: RowChange
+    categories: dict[str, RowChange | None]  # None: the category does not compare
+    county: CountyComparison
+
+
+def card_changes(view: "YearView", slug: str) -> CardChanges | None:
+    if not view.compared:
+        return None
+    county = view.comparison.of(slug)  # type: ignore[union-attr]
+    linked = view.comparison.links.categories  # type: ignore[union-attr]
+    categories = {c.id: (category_change(county, c.id) if c.id in linked else None) for c in view.rules.categories}
+    return CardChanges(view.comparison.previous_year, county.previous is None,  # type: ignore[union-attr,arg-type]
+                       total_change(county), categories, county)
+
+
+class ImprovedRow(NamedTuple):
+    place: int  # shared by equal changes
+    slug: str
+    name: str
+    points: str  # this year's total (or the category's subtotal)
+    previous: str
+    change: Delta
+    rank: int
+    previous_rank: int
+    rank_change: Delta
+
+
+IMPROVED_LIMIT = 10
+
+
+def improved(view: "YearView", category_id: str | None = None, limit: int = IMPROVED_LIMIT) -> list[ImprovedRow]:
+    """The 进步榜: ``compare.most_improved``'s first ``limit`` places (more on a tie), with
+    a place shared by counties whose points changed alike."""
+    if not view.compared:
+        return []
+    rows: list[ImprovedRow] = []
+    last_change = None
+    for index, county in enumerate(view.comparison.most_improved(category_id)):  # type: ignore[union-attr]
+        if category_id is None:
+            points, before, change = county.standing.score.total, county.previous_total, county.total_change
+            rank, old_rank, rank_change = county.standing.rank, county.previous_rank, county.rank_change
+        else:
+            found = county.category(category_id)
+            points, before, change = county.standing.score.category(category_id).points, found.previous, found.change
+            rank, old_rank, rank_change = (county.standing.category_ranks[category_id], found.previous_rank,
+                                           found.rank_change)
+        place = rows[-1].place if rows and change == last_change else index + 1
+        if place > limit:
+            break
+        last_change = change
+        rows.append(ImprovedRow(place, county.slug, county.standing.score.name, fmt(points), fmt(before),  # type: ignore[arg-type]
+                                points_delta(change), rank, old_rank, rank_delta(rank_change)))  # type: ignore[arg-type]
+    return rows
+
+
+# --- a county over the years: the time chart and the county page ------------------------------
+
+TREND_WIDTH = 600
+TREND_LEFT, TREND_RIGHT = 70, 560  # where the first and the last year go
+TREND_PANEL = 120  # the height of each panel: 总分 above, 名次 below
+TREND_TOP, TREND_BOTTOM = 34, 86  # the points' band inside a panel
+TREND_LABEL_Y = 110  # the years under each panel
+
+
+class TrendChart:
+    """The small time chart of one county's total and rank over all years, made once per
+    county (every year's scorecard shows the same chart, with its own year marked) as SVG
+    made here: only the points' marks differ from card to card."""
+
+    def __init__(self, points: list[TimelinePoint]) -> None:
+        self.points = points
+        first, last = points[0].year, points[-1].year
+        span = last - first
+
+        def x(year: int) -> Decimal:
+            if not span:
+                return Decimal((TREND_LEFT + TREND_RIGHT) // 2)
+            return (TREND_LEFT + Decimal(TREND_RIGHT - TREND_LEFT) * (year - first) / span).quantize(Decimal("0.1"))
+
+        low, high = min(p.total for p in points), max(p.total for p in points)
+        worst = max(p.ranked for p in points)
+        band = Decimal(TREND_BOTTOM - TREND_TOP)
+
+        def y_total(total: Decimal) -> Decimal:
+            if high == low:
+                return Decimal(TREND_TOP + TREND_BOTTOM) / 2
+            return (TREND_BOTTOM - band * (total - low) / (high - low)).quantize(Decimal("0.1"))
+
+        def y_rank(rank: int) -> Decimal:  # first place on top
+            if worst <= 1:
+                return Decimal(TREND_TOP)
+            return (TREND_TOP + band * (rank - 1) / (worst - 1)).quantize(Decimal("0.1"))
+
+        self.xs = [fmt(x(p.year)) for p in points]
+        self.totals = [fmt(y_total(p.total)) for p in points]
+        self.ranks = [fmt(y_rank(p.rank)) for p in points]
+        runs: list[list[int]] = []  # consecutive years are joined by a line; a gap breaks it
+        for index, point in enumerate(points):
+            if runs and points[runs[-1][-1]].year == point.year - 1:
+                runs[-1].append(index)
+            else:
+                runs.append([index])
+        lines_total = "".join(f'<polyline class="line" points="{" ".join(f"{self.xs[i]},{self.totals[i]}" for i in run)}"/>'
+                              for run in runs if len(run) > 1)
+        lines_rank = "".join(f'<polyline class="line rank-line" points="{" ".join(f"{self.xs[i]},{self.ranks[i]}" for i in run)}"/>'
+                             for run in runs if len(run) > 1)
+        self.height = 2 * TREND_PANEL
+        self.panels = (f'<text x="0" y="18" class="axis">总分</text>{lines_total}',
+                       f'<text x="0" y="18" class="axis">名次</text><text x="0" y="{TREND_TOP + 4}" class="axis small">第1名</text>{lines_rank}')
+        self.description = "；".join(f"{p.year}年 {p.name}：总分 {fmt(p.total)}，第 {p.rank} 名（共 {p.ranked} 个）"
+                                     for p in points)
+        self._marks = [self._mark(i, False) for i in range(len(points))]
+
+    def _mark(self, index: int, here: bool) -> tuple[str, str]:
+        """One year's marks in the two panels: a circle (total), a square (rank), the values
+        written above them and the year below (the card's own year bolder and bigger)."""
+        point, x = self.points[index], self.xs[index]
+        cls = ' class="here"' if here else ""
+        size = 7 if here else 5
+        year = f'<text x="{x}" y="{TREND_LABEL_Y}" class="yr{" here" if here else ""}">{point.year}</text>'
+        total = (f'<circle cx="{x}" cy="{self.totals[index]}" r="{size}"{cls}/>'
+                 f'<text x="{x}" y="{fmt(Decimal(self.totals[index]) - size - 4)}" class="val">{fmt(point.total)}</text>{year}')
+        rank = (f'<rect x="{fmt(Decimal(x) - size)}" y="{fmt(Decimal(self.ranks[index]) - size)}" width="{2 * size}" '
+                f'height="{2 * size}"{cls}/><text x="{x}" y="{fmt(Decimal(self.ranks[index]) - size - 4)}" class="val">'
+                f"{point.rank}</text>{year}")
+        return total, rank
+
+    def svg(self, name: str, year: int | None = None) -> Markup:
+        """The chart, with ``year``'s marks bolder (None: no year marked, the county page)."""
+        marks = [self._mark(i, True) if p.year == year else self._marks[i] for i, p in enumerate(self.points)]
+        title = f"{name}历年总分与名次" + (f"（本页为{year}年度）" if year is not None else "")
+        return Markup(
+            f'<svg viewBox="0 0 {TREND_WIDTH} {self.height}" role="img" aria-labelledby="trend-title trend-desc" '
+            f'xmlns="http://www.w3.org/2000/svg"><title id="trend-title">{escape(title)}</title>'
+            f'<desc id="trend-desc">{escape(self.description)}</desc>'
+            f'<g class="panel total">{self.panels[0]}{"".join(m[0] for m in marks)}</g>'
+            f'<g class="panel rank" transform="translate(0 {TREND_PANEL})">{self.panels[1]}{"".join(m[1] for m in marks)}</g>'
+            "</svg>")
+
+
+class HistoryRow(NamedTuple):
+    """One year of the county page: the year's name, result, change, and its scorecard."""
+
+    year: int
+    slug: str
+    name: str
+    total: str
+    rank: int
+    ranked: int
+    rank_change: Delta
+    total_change: Delta
+    example: bool  # that year's criteria are an invented example
+
+
+def history_rows(timelines: Timelines, points: list[TimelinePoint]) -> list[HistoryRow]:
+    """Each year against the year immediately before, as the comparison does: after a gap
+    (or in the county's first year) 新; in the first year of all, no change at all ("—")."""
+    rows = []
+    for index, point in enumerate(points):
+        before = points[index - 1] if index else None
+        if before is not None and before.year == point.year - 1:
+            rank, total = rank_delta(before.rank - point.rank), points_delta(point.total - before.total)
+        elif point.year - 1 in timelines.results_by_year:
+            rank, total = rank_delta(None), NO_VALUE
+        else:
+            rank, total = NO_VALUE, NO_VALUE
+        rules = timelines.results_by_year[point.year].rules
+        rows.append(HistoryRow(point.year, point.slug, point.name, fmt(point.total), point.rank, point.ranked,
+                               rank, total, rules.example))
+    return rows
+
+
+def example_note(rules: Rules) -> str | None:
+    """What every page of an example year says: its criteria are invented, not official."""
+    if not rules.example:
+        return None
+    return f"{rules.year}年度的考核细则是以{rules.year - 1}年度细则为基础虚构的示例，不是正式文件。"
 
 
 def matrix_rows(view: "YearView", base_url: str) -> Markup:
@@ -195,6 +477,7 @@ def configure(env: jinja2.Environment) -> jinja2.Environment:
     env.globals["sections"] = SECTIONS
     env.globals["section_names"] = tuple(name for name, _ in SECTIONS)
     env.globals["url"] = urls
+    env.globals["improved_limit"] = IMPROVED_LIMIT
     return env
 
 
@@ -210,6 +493,7 @@ class YearView:
 
     @classmethod
     def of(cls, results: YearResults, comparison: YearComparison | None = None) -> "YearView":
+        link_years(results, comparison)
         rules = results.rules
         return cls(
             results,
@@ -226,6 +510,84 @@ class YearView:
     @property
     def year(self) -> int:
         return self.results.year
+
+    @property
+    def compared(self) -> bool:
+        """Whether this year compares with the year immediately before (has change columns)."""
+        return self.comparison is not None and self.comparison.previous_year is not None
+
+    def timelines(self) -> Timelines:
+        """Every county's result in every year up to this one (following renames): the years
+        this year's results are linked to (``link_years``). Made anew at each call: the
+        renderer keeps one per year."""
+        registry = None if self.comparison is None else self.comparison.registry
+        return Timelines(years_through(self.results), registry)
+
+    @property
+    def latest(self) -> bool:
+        """Whether no later year is linked to this one (it carries the county pages)."""
+        later = vars(self.results).get(_LATER)
+        return later is None or vars(later).get(_EARLIER) is not self.results
+
+    @property
+    def example_note(self) -> str | None:
+        return example_note(self.rules)
+
+    @cached_property
+    def changes(self) -> dict[str, RowChange]:
+        """Each county's ranking row against last year, by slug (empty: no year before)."""
+        if not self.compared:
+            return {}
+        return {slug: total_change(c) for slug, c in self.comparison.counties.items()}  # type: ignore[union-attr]
+
+    def category_compared(self, category_id: str) -> bool:
+        return self.compared and category_id in self.comparison.links.categories  # type: ignore[union-attr]
+
+    @cached_property
+    def category_changes(self) -> dict[str, dict[str, RowChange]]:
+        """Category id → slug → the county's row in that category against last year; only
+        the categories that compare."""
+        return {c.id: {slug: category_change(county, c.id) for slug, county in self.comparison.counties.items()}  # type: ignore[union-attr]
+                for c in self.rules.categories if self.category_compared(c.id)}
+
+    def improved(self, category_id: str | None = None) -> list["ImprovedRow"]:
+        return improved(self, category_id)
+
+
+# Each year's results know the results of the year before and after them in this build, so
+# that a page can show a county over the years although the pipeline hands the renderer one
+# year at a time: set by YearView.of from the comparison (the year before is the one compared
+# with), kept on the results objects themselves (a preview reuses an unchanged year's results,
+# and the links are set again whenever a year next to it is made anew).
+_EARLIER, _LATER = "_year_before", "_year_after"
+
+
+def link_years(results: YearResults, comparison: YearComparison | None) -> None:
+    earlier = None if comparison is None else comparison.previous_results
+    vars(results)[_EARLIER] = earlier
+    if earlier is not None:
+        vars(earlier)[_LATER] = results
+
+
+def years_through(results: YearResults) -> dict[int, YearResults]:
+    """This year's results and every year's before it, back to a year with none before it."""
+    chain: dict[int, YearResults] = {}
+    current: YearResults | None = results
+    while current is not None and current.year not in chain:
+        chain[current.year] = current
+        current = vars(current).get(_EARLIER)
+    return dict(sorted(chain.items()))
+
+
+def _names(points: list[TimelinePoint]) -> list[tuple[str, int, int]]:
+    """The names a county had, with their first and last years, oldest first."""
+    names: list[tuple[str, int, int]] = []
+    for point in points:
+        if names and names[-1][0] == point.name:
+            names[-1] = (point.name, names[-1][1], point.year)
+        else:
+            names.append((point.name, point.year, point.year))
+    return names
 
 
 def _item_points(score, item_id: str) -> Decimal:
@@ -252,6 +614,8 @@ class Renderer:
         self.site = site
         self._templates: dict[str, jinja2.Template] = {}
         self._scorecard_rows: dict[int, ScorecardRows] = {}
+        self._year_timelines: dict[int, Timelines] = {}
+        self._trends: dict[tuple[int, int, str], TrendChart] = {}  # by year, the county's first year and slug
 
     def _rows(self, view: YearView) -> ScorecardRows:
         """One per year, made at its first scorecard."""
@@ -259,6 +623,20 @@ class Renderer:
             self._scorecard_rows[view.year] = ScorecardRows(view.rules, view.year,
                                                             relative_root(urls.county(view.year, "x")))
         return self._scorecard_rows[view.year]
+
+    def _timelines(self, view: "YearView") -> Timelines:
+        """Every county up to ``view``'s year, one per year and renderer (one build)."""
+        if view.year not in self._year_timelines:
+            self._year_timelines[view.year] = view.timelines()
+        return self._year_timelines[view.year]
+
+    def _trend(self, view: "YearView", slug: str) -> TrendChart:
+        """The county's time chart up to ``view``'s year, made once per county and year."""
+        points = self._timelines(view).of(slug)
+        key = (view.year, points[0].year, points[0].slug)
+        if key not in self._trends:
+            self._trends[key] = TrendChart(points)
+        return self._trends[key]
 
     def render(self, template: str, path: str, **context: Any) -> str:
         if template not in self._templates:
@@ -279,8 +657,17 @@ class Renderer:
             return path, self.render(template, path, section=key, **common)
         if kind == COUNTY:
             standing = view.results.by_slug()[key]
+            changes = card_changes(view, key)
             return path, self.render("county.html", path, section="county", standing=standing,
-                                     chart=category_chart(standing.score, view), rows=self._rows(view), **common)
+                                     chart=category_chart(standing.score, view), rows=self._rows(view),
+                                     changes=changes, compared=None if changes is None or changes.new else changes.county,
+                                     trend=self._trend(view, key).svg(standing.score.name, year), **common)
+        if kind == HISTORY:
+            timelines = self._timelines(view)
+            points = timelines.of(key)
+            return path, self.render("timeline.html", path, section="history", year=None, history=history,
+                                     points=points, slug=key, name=points[-1].name, names=_names(points),
+                                     rows=history_rows(timelines, points), trend=self._trend(view, key).svg(points[-1].name))
         if kind == DEPARTMENT:
             department = next(d for d in view.rules.departments if d.slug == key)
             items = view.rules.items_of_department(department.name)
@@ -310,7 +697,7 @@ class Renderer:
         yield csv_path, results_csv(view.results, view.comparison)
 
 
-SECTION, COUNTY, DEPARTMENT, DOWNLOAD = "section", "county", "department", "download"
+SECTION, COUNTY, DEPARTMENT, DOWNLOAD, HISTORY = "section", "county", "department", "download", "history"
 DOWNLOADS = ("results.json", "results.csv", "results.xlsx", "rules.json", "schema.json")
 
 
@@ -318,17 +705,22 @@ class Task(NamedTuple):
     """One page or download of one year: a small value a worker process can take."""
 
     year: int
-    kind: str  # SECTION, COUNTY, DEPARTMENT or DOWNLOAD
+    kind: str  # SECTION, COUNTY, DEPARTMENT, DOWNLOAD or HISTORY (a county over all years)
     key: str  # the section's name, the county's slug, the department's slug, the file's name
 
 
 def tasks(view: YearView) -> list[Task]:
-    """Every page and download of one year, the big aggregate pages first (they take longest)."""
+    """Every page and download of one year, the big aggregate pages first (they take longest).
+    The latest year also carries every county's page over all years (``county/<slug>.html``),
+    one per slug that has a result in any year."""
     year = view.year
+    counties = sorted({slug for results in years_through(view.results).values()
+                       for slug in results.by_slug()}) if view.latest else []
     return ([Task(year, SECTION, name) for name, _ in SECTIONS]
             + [Task(year, DEPARTMENT, d.slug) for d in view.rules.departments]
             + [Task(year, DOWNLOAD, name) for name in DOWNLOADS]
-            + [Task(year, COUNTY, s.score.slug) for s in view.results.standings])
+            + [Task(year, COUNTY, s.score.slug) for s in view.results.standings]
+            + [Task(year, HISTORY, slug) for slug in counties])
 
 
 def task_path(task: Task) -> str:
@@ -339,6 +731,8 @@ def task_path(task: Task) -> str:
         return urls.county(year, key)
     if kind == DEPARTMENT:
         return urls.department(year, key)
+    if kind == HISTORY:
+        return urls.county_history(key)
     return urls.download(year, key)
 
 

@@ -25,6 +25,11 @@ def county(year: int, slug: str) -> str:
     return f"{year}/county/{slug}.html"
 
 
+def county_history(slug: str) -> str:
+    """A county over all years, outside the year folders: every year's result and scorecard."""
+    return f"county/{slug}.html"
+
+
 def department(year: int, slug: str) -> str:
     return f"{year}/department/{slug}.html"
 

@@ -21,13 +21,20 @@ SETUP = "安装测试工具：bash .ci/install-test-tools.sh"
 # has entries), found by the shape of the path, so that a new kind of page is checked as
 # soon as it is built. The search page runs a query so that its results are checked too.
 SAMPLE_TYPES = ["index.html", "about.html", "guide.html", "404.html", "search.html?q=县",
-                "2011/index.html", "2011/matrix.html", "2011/county/qihe-qu.html", "2011/department/nvgongbu.html"]
+                "2011/index.html", "2011/matrix.html", "2011/county/qihe-qu.html", "2011/department/nvgongbu.html",
+                "2011/improved.html", "county/luyu-qu.html"]
 
 
 def page_kind(path: str) -> str:
-    """2011/county/qihe-qu.html and 2012/county/x.html are one kind: county pages."""
+    """2011/county/qihe-qu.html and 2012/county/x.html are one kind: county pages; so are all
+    of county/x.html (a county over the years)."""
     kind = re.sub(r"^[0-9]{4}/", "YEAR/", path)
-    return re.sub(r"^(YEAR/[a-z]+/)[^/]+\.html$", r"\1*.html", kind)
+    return re.sub(r"^((?:YEAR/)?[a-z]+/)[^/]+\.html$", r"\1*.html", kind)
+
+
+# A page kind looks different in a year compared with the year before (change columns, the
+# 进步榜's lists, a scorecard's 上年 and 变化): those pages are checked as well.
+COMPARED = ["2012/index.html", "2012/categories.html", "2012/improved.html", "2012/county/luyu-qu.html"]
 
 
 def page_types(site: Path) -> list[str]:
@@ -85,7 +92,7 @@ def test_every_kind_of_page_is_found(sample_site: Path) -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_axe_violation_on_any_kind_of_page(browser: Browser, sample_site: Path, width: int) -> None:
-    pages = [p if p != "search.html" else "search.html?q=县" for p in page_types(sample_site)]
+    pages = [p if p != "search.html" else "search.html?q=县" for p in page_types(sample_site)] + COMPARED
     found = {path: v for path in pages if (v := axe_violations(browser, sample_site, path, width))}
     assert found == {}
 

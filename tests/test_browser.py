@@ -158,7 +158,7 @@ def test_scorecard_reads_without_javascript(browser: Browser, sample_site: Path)
     page = v.open("2011/county/yuwan-shi.html")
     assert page.locator("dd.big").first.inner_text() == "104"
     assert page.locator("tr#u-8\\.1 td").nth(1).inner_text() != ""
-    assert page.locator("svg[role=img]").count() == 1
+    assert page.locator("svg[role=img]").count() == 2  # the categories, and the total and rank over the years
     v.close()
 
 
@@ -172,6 +172,13 @@ def test_print_hides_navigation(visit: Visit, tmp_path: Path) -> None:
     pdf = page.pdf(format="A4", print_background=True)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 1 <= pages <= 3, f"a scorecard prints on {pages} A4 pages"
+    # compared with last year (two more columns), the longest cards of the sample still do
+    for path in ("2012/county/qihe-qu.html", "2012/county/wugang-qu.html"):
+        page = visit.open(path)
+        page.emulate_media(media="print")
+        pdf = page.pdf(format="A4", print_background=True)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert 1 <= pages <= 3, f"{path} prints on {pages} A4 pages"
 
 
 def test_offline_zip_works_unpacked_anywhere(browser: Browser, tmp_path: Path) -> None:
@@ -269,3 +276,87 @@ def test_print_footer_chart_and_columns(visit: Visit) -> None:
     columns = page.evaluate("""() => [...document.querySelectorAll('table.units')].map(t =>
         [...t.tHead.rows[0].cells].filter(c => c.offsetParent).map(c => Math.round(c.getBoundingClientRect().left)))""")
     assert len(columns) >= 4 and all(c == columns[0] for c in columns), columns
+
+
+# --- year after year (issue 10) ------------------------------------------------------------------
+
+def test_time_chart_has_one_point_per_year(visit: Visit) -> None:
+    """The chart draws (a real box, not an empty SVG), one circle (total) and one square (rank)
+    per year: on the 2012 scorecard of a renamed county both years, on its page both too."""
+    for path, years in (("2012/county/luyu-qu.html", 2), ("county/luyu-qu.html", 2), ("county/luyu-xian.html", 2),
+                        ("2011/county/luyu-xian.html", 1), ("county/chengxia-qu.html", 1)):
+        page = visit.open(path)
+        svg = page.locator("figure.trend svg")
+        box = svg.bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 80, (path, box)
+        marks = page.evaluate("""() => [...document.querySelectorAll('figure.trend svg circle, figure.trend svg rect')]
+            .map(m => { const r = m.getBoundingClientRect(); return [m.tagName, r.width > 0 && r.height > 0]; })""")
+        assert sorted(marks) == [["circle", True]] * years + [["rect", True]] * years, (path, marks)
+        assert len(set(page.locator("figure.trend svg text.yr").all_text_contents())) == years
+    page = visit.open("2012/county/luyu-qu.html")
+    assert page.locator("figure.trend svg circle.here").count() == 1  # this card's year stands out
+    page.locator("figure.trend a").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/county/luyu-qu.html")
+    page.locator("table.history-table a", has_text="2011").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/2011/county/luyu-xian.html")
+
+
+def test_ranking_keeps_the_change_column_in_sight_on_a_phone(browser: Browser, sample_site: Path) -> None:
+    v = Visit(browser, sample_site, width=360)
+    for path in ("2012/index.html", "2012/categories.html", "index.html"):
+        page = v.open(path)
+        header = page.locator("table.sortable thead th", has_text="名次变化").first
+        box = header.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360, (path, box)
+        cell = page.locator("table.sortable tbody td.change").first
+        box = cell.bounding_box()
+        assert box and box["x"] + box["width"] <= 360, (path, box)
+        assert cell.inner_text() in ("新", "=") or cell.inner_text()[0] in "↑↓", path
+    v.close()
+
+
+def test_sorting_by_the_change_uses_its_number(visit: Visit) -> None:
+    """名次变化 sorts by the cells' data-sort (↑5 above ↑2, ↓1 above ↓3), biggest first on
+    the first click; 新 (no number) stays last either way."""
+    page = visit.open("2012/index.html")
+    button = page.locator("table.ranking thead th", has_text="名次变化").locator("button")
+
+    def column() -> list[str]:
+        return page.locator("table.ranking tbody td.change").all_inner_texts()
+
+    def number(text: str) -> int:
+        return {"↑": 1, "↓": -1}.get(text[0], 0) * int(text[1:] or 0) if text != "=" else 0
+
+    before = column()
+    assert "新" in before and any(t.startswith("↑") for t in before) and any(t.startswith("↓") for t in before)
+    button.click()
+    assert page.locator("table.ranking thead th", has_text="名次变化").get_attribute("aria-sort") == "descending"
+    shown = column()
+    known = [t for t in shown if t != "新"]
+    assert shown == known + ["新"] * (len(shown) - len(known))
+    assert [number(t) for t in known] == sorted((number(t) for t in known), reverse=True)
+    button.click()
+    shown = column()
+    known = [t for t in shown if t != "新"]
+    assert shown == known + ["新"] * (len(shown) - len(known))
+    assert [number(t) for t in known] == sorted(number(t) for t in known)
+    # the total's change, with its true minus sign
+    page.locator("table.ranking thead th", has_text="总分变化").locator("button").click()
+    changes = [t.replace("−", "-") for t in page.locator("table.ranking tbody tr td:nth-child(5)").all_inner_texts()]
+    numbers = [float(t) for t in changes if t != "—"]
+    assert numbers == sorted(numbers, reverse=True) and changes[-1] == "—"
+
+
+def test_changes_read_without_javascript(browser: Browser, sample_site: Path) -> None:
+    v = Visit(browser, sample_site, javascript=False)
+    page = v.open("2012/index.html")
+    row = page.locator("table.ranking tbody tr", has_text="鹭屿区")
+    assert [c.strip() for c in row.locator("td, th").all_inner_texts()][:5] == ["1", "鹭屿区", "↑2", "113", "+9"]
+    page = v.open("2012/county/luyu-qu.html")
+    assert page.locator("tr#u-16 td").nth(4).inner_text() == "不可比"
+    assert "上年第 3 名" in page.locator("dl.totals").inner_text()
+    page = v.open("2012/improved.html")
+    assert page.locator("table.improved").count() >= 2
+    v.close()

@@ -188,7 +188,8 @@ def test_a_valid_score_change_passes_and_once_merged_is_published(tmp_path: Path
     public = published.artifact("pages", "public")
     assert (public / "index.html").is_file()
     slug = Path(change.path).stem
-    [card] = [p for p in public.rglob(f"{slug}.html") if "county" in p.parts]
+    year = Path(change.path).parent.name  # scores/<year>/<slug>.yaml: that year's scorecard
+    card = public / year / "county" / f"{slug}.html"
     assert NOTE in card.read_text(encoding="utf-8")
 
 

@@ -1,10 +1,17 @@
 /* Progressive enhancement only: pages are complete without JavaScript.
-   Tables marked .sortable get header buttons that sort their rows. */
+   Tables marked .sortable get header buttons that sort their rows. A cell's data-sort is the
+   number it sorts by (a change written "↑3" sorts as 3, "↓1" as -1); an empty data-sort
+   ("新", "—": nothing to compare) sorts last whichever way. A header's data-sort-first
+   ("descending") is the order of its first click (the biggest change first). */
 (function () {
   "use strict";
   function cellValue(row, index) {
     var cell = row.children[index];
     if (!cell) return "";
+    if (cell.hasAttribute("data-sort")) {
+      var given = cell.getAttribute("data-sort");
+      return given === "" ? null : parseFloat(given);
+    }
     var text = cell.textContent.trim();
     var number = parseFloat(text.replace(/[^0-9.\-]/g, ""));
     return /^-?[0-9.]+/.test(text) ? number : text;
@@ -12,9 +19,11 @@
   function sortBy(table, index, header) {
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
-    var ascending = header.getAttribute("aria-sort") !== "ascending";
+    var current = header.getAttribute("aria-sort");
+    var ascending = current ? current !== "ascending" : header.getAttribute("data-sort-first") !== "descending";
     rows.sort(function (a, b) {
       var x = cellValue(a, index), y = cellValue(b, index);
+      if (x === null || y === null) return (x === null ? 1 : 0) - (y === null ? 1 : 0);
       var order = (typeof x === "number" && typeof y === "number") ? x - y : String(x).localeCompare(String(y), "zh-CN");
       return ascending ? order : -order;
     });
