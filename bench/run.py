@@ -454,8 +454,8 @@ def cpu_rate(pid: int) -> float:
 def idle_rate(process: subprocess.Popen) -> float:
     """Serve's CPU use when it has nothing to build: the lowest of three windows.
 
-    Not zero: MkDocs polls the watched folders (every file) twice a second, more so the
-    more score files there are."""
+    Not always zero: a serve that polls the watched folders (MkDocs' own serve stats every
+    file twice a second) uses more the more score files there are."""
     return min(cpu_rate(process.pid) for _ in range(3))
 
 
@@ -480,12 +480,12 @@ def start_serve(ds: gen_data.Dataset, args: argparse.Namespace, log_file: Path) 
 def _let_ctrl_c_through() -> None:
     """In the child before exec: a shell starts background jobs with SIGINT ignored, which
     serve would inherit; stop_serve's Ctrl+C would then do nothing, and the kill that
-    follows leaves MkDocs' temporary site behind."""
+    follows leaves serve's temporary files behind."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def stop_serve(process: subprocess.Popen) -> None:
-    """Ctrl+C, as a user stops it (MkDocs then removes its temporary site); kill if it hangs."""
+    """Ctrl+C, as a user stops it (serve then cleans up after itself); kill if it hangs."""
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
         try:
