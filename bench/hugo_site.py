@@ -22,7 +22,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from gen_data import Dataset, fmt
+from gen_data import County, Dataset, fmt
 
 # Top-level keys only: TOML tables ([markup…]) must come after them, see config_text().
 SETTINGS = """\
@@ -104,54 +104,49 @@ def write_site(site: Path, ds: Dataset, year: int | None = None) -> int:
     year = year if year is not None else ds.years[0]
     if site.exists():
         shutil.rmtree(site)
-    (site / "layouts" / "_default").mkdir(parents=True)
+    write_skeleton(site, year)
+    for county in ds.counties:
+        page = scorecard_markdown(county, year, ds.scores[(county.slug, year)], ds)
+        (site / "content" / "county" / f"{county.slug}.md").write_text(page, encoding="utf-8")
+    return len(ds.counties)
+
+
+def write_skeleton(site: Path, year: int) -> None:
+    """Configurations, layouts, the home page and the county section's index."""
+    layouts = site / "layouts" / "_default"
+    layouts.mkdir(parents=True)
     (site / "content" / "county").mkdir(parents=True)
     for name, file_name in CONFIG_FILES.items():
         (site / file_name).write_text(config_text(name), encoding="utf-8")
-    lay = site / "layouts" / "_default"
-    (lay / "baseof.html").write_text(BASEOF, encoding="utf-8")
-    (lay / "single.html").write_text(SINGLE, encoding="utf-8")
-    (lay / "list.html").write_text(LIST, encoding="utf-8")
+    for file_name, text in (("baseof.html", BASEOF), ("single.html", SINGLE), ("list.html", LIST)):
+        (layouts / file_name).write_text(text, encoding="utf-8")
     (site / "content" / "_index.md").write_text(
         f"---\ntitle: {year}年度县市区工会工作考核\n---\n\n各县市区得分见[评分表](county/)。\n",
         encoding="utf-8")
     (site / "content" / "county" / "_index.md").write_text(
         f"---\ntitle: {year}年度各县市区评分表\n---\n", encoding="utf-8")
 
-    n = 0
-    for c in ds.counties:
-        sc = ds.scores[(c.slug, year)]
-        sections: dict[str, list[str]] = {}
-        subtotal: dict[str, Decimal] = {}
-        base = bonus = Decimal(0)
-        for it in ds.rules.items:
-            for u in it.units:
-                s, note = sc.get(u.uid, (Decimal(0), None))
-                if u.uid not in sc and not u.bonus:
-                    s = Decimal(0)
-                rows = sections.setdefault(u.category, [])
-                rows.append(f"| {u.uid} | {_cell(u.text)} | {fmt(s)} | {fmt(u.max)} | {_cell(note or '')} |")
-                subtotal[u.category] = subtotal.get(u.category, Decimal(0)) + s
-                if u.bonus:
-                    bonus += s
-                else:
-                    base += s
-        body = [
-            "---",
-            f'title: "{c.name} {year}年度考核评分表"',
-            f"slug: {c.slug}",
-            f"total: {fmt(base + bonus)}",
-            f"base: {fmt(base)}",
-            f"bonus: {fmt(bonus)}",
-            "---",
-            "",
-        ]
-        for category, rows in sections.items():
-            body += [f"## {category} {fmt(subtotal[category])}", "",
-                     "| 条目 | 考核内容 | 得分 | 满分 | 扣分说明 |", "| --- | --- | ---: | ---: | --- |", *rows, ""]
-        (site / "content" / "county" / f"{c.slug}.md").write_text("\n".join(body), encoding="utf-8")
-        n += 1
-    return n
+
+def scorecard_markdown(county: County, year: int, scores: dict, ds: Dataset) -> str:
+    """One county's page: totals in front matter, a table per category with its subtotal."""
+    sections: dict[str, list[str]] = {}
+    subtotal: dict[str, Decimal] = {}
+    base = bonus = Decimal(0)
+    for unit in ds.rules.units:
+        points, note = scores.get(unit.uid, (Decimal(0), None))  # an absent unit scores 0
+        sections.setdefault(unit.category, []).append(
+            f"| {unit.uid} | {_cell(unit.text)} | {fmt(points)} | {fmt(unit.max)} | {_cell(note or '')} |")
+        subtotal[unit.category] = subtotal.get(unit.category, Decimal(0)) + points
+        if unit.bonus:
+            bonus += points
+        else:
+            base += points
+    body = ["---", f'title: "{county.name} {year}年度考核评分表"', f"slug: {county.slug}",
+            f"total: {fmt(base + bonus)}", f"base: {fmt(base)}", f"bonus: {fmt(bonus)}", "---", ""]
+    for category, rows in sections.items():
+        body += [f"## {category} {fmt(subtotal[category])}", "",
+                 "| 条目 | 考核内容 | 得分 | 满分 | 扣分说明 |", "| --- | --- | ---: | ---: | --- |", *rows, ""]
+    return "\n".join(body)
 
 
 def find_hugo() -> str | None:

@@ -150,18 +150,23 @@ def run_measured(cmd: list[str], cwd: Path, log: Path) -> Run:
         sampler.stop.set()
         sampler.join()
         p.returncode = os.waitstatus_to_exitcode(status)
-    rc = p.returncode
-    maxrss = ru.ru_maxrss  # kB on Linux
+    maxrss, rc = ru.ru_maxrss, p.returncode  # kB on Linux
     if GNU_TIME and tfile.exists():
-        for line in tfile.read_text(errors="replace").splitlines():
-            line = line.strip()
-            if line.startswith("Maximum resident set size"):
-                maxrss = int(line.rsplit(":", 1)[1])
-            elif line.startswith("Command exited with non-zero status"):
-                rc = int(line.rsplit(" ", 1)[1])
-            elif line.startswith("Command terminated by signal"):
-                rc = -int(line.rsplit(" ", 1)[1])
+        maxrss, rc = read_gnu_time(tfile, maxrss, rc)
     return Run(rc == 0, wall, maxrss, rc, log, sampler.peak_kb, ru.ru_utime + ru.ru_stime)
+
+
+def read_gnu_time(tfile: Path, maxrss: int, rc: int) -> tuple[int, int]:
+    """The command's peak RSS and exit code as GNU `time -v` wrote them to tfile."""
+    for line in tfile.read_text(errors="replace").splitlines():
+        line = line.strip()
+        if line.startswith("Maximum resident set size"):
+            maxrss = int(line.rsplit(":", 1)[1])
+        elif line.startswith("Command exited with non-zero status"):
+            rc = int(line.rsplit(" ", 1)[1])
+        elif line.startswith("Command terminated by signal"):
+            rc = -int(line.rsplit(" ", 1)[1])
+    return maxrss, rc
 
 
 def tail(path: Path, n: int = 15) -> str:
@@ -183,23 +188,23 @@ class SiteStats:
     total_bytes: int = 0
 
 
-def site_stats(site: Path) -> SiteStats:
-    """*.html pages; scorecards are the pages inside a `county` folder (<year>/county/<slug>.html)."""
+# Where the scorecards are, relative to the site: a year's county pages (ours; a county's
+# page across the years, county/<slug>.html, is not a scorecard) and Hugo's county pages.
+OUR_SCORECARDS = "[0-9][0-9][0-9][0-9]/county/*.html"
+HUGO_SCORECARDS = "county/*.html"
+
+
+def site_stats(site: Path, scorecards: str) -> SiteStats:
+    """*.html pages and all bytes of the site; the scorecards are the pages matching the
+    glob `scorecards`, index.html excluded."""
     st = SiteStats()
     if not site.is_dir():
         return st
-    sizes = []
     for dirpath, _, files in os.walk(site):
-        in_county = os.path.basename(dirpath) == "county" and os.path.abspath(dirpath) != os.path.abspath(site)
         for f in files:
-            p = os.path.join(dirpath, f)
-            sz = os.path.getsize(p)
-            st.total_bytes += sz
-            if not f.endswith(".html"):
-                continue
-            st.pages += 1
-            if in_county and f != "index.html":
-                sizes.append(sz)
+            st.total_bytes += os.path.getsize(os.path.join(dirpath, f))
+            st.pages += f.endswith(".html")
+    sizes = [p.stat().st_size for p in site.glob(scorecards) if p.name != "index.html"]
     if sizes:
         st.cards = len(sizes)
         st.card_avg = sum(sizes) / len(sizes)
@@ -301,7 +306,7 @@ def _measure(row: Row, cmd: list[str], cwd: Path, log_file: Path, i: int, site: 
     row.runs.append(r)
     _report(row.size, what or row.command, i, r)
     if r.ok and site is not None:
-        row.stats = site_stats(site)
+        row.stats = site_stats(site, OUR_SCORECARDS)
 
 
 # ---------------------------------------------------------------- Hugo
@@ -373,7 +378,7 @@ def hugo_once(hugo: Hugo, src: Path, config: str, work: Path, row: Row, i: int) 
     row.runs.append(r)
     _report(row.size, f"hugo {config}", i, r)
     if r.ok:
-        row.stats = site_stats(dest)
+        row.stats = site_stats(dest, HUGO_SCORECARDS)
 
 
 # ---------------------------------------------------------------- serve: edit → page updated
