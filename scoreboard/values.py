@@ -139,8 +139,8 @@ def deceptive_character(text: str, allow_newlines: bool = False) -> tuple[str, s
 
 def visible(text: str) -> str:
     """Text for a message, with every deceptive character spelled out as its code point."""
-    return "".join(f"[{_codepoint(ch)}]" if ch in _BIDI or ch in _ZERO_WIDTH or ch in "\r\n"
-                   or unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
+    # Every bidi and zero-width character is a format character (Cf), a line break a control (Cc).
+    return "".join(f"[{_codepoint(ch)}]" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
 
 
 def name_refusal(name: str) -> tuple[str, str] | None:

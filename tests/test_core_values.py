@@ -193,3 +193,9 @@ def test_note_refusal(note: str, limit: int, refusal: tuple[str, str, str] | Non
 ])
 def test_spreadsheet_text(text: str, cell: str) -> None:
     assert values.spreadsheet_text(text) == cell
+
+
+def test_every_deceptive_character_is_spelled_out() -> None:
+    # visible() relies on their categories: every bidi and zero-width character is Cf.
+    for ch in sorted(values._BIDI | values._ZERO_WIDTH | set("\r\n")):
+        assert values.visible(f"甲{ch}县") == f"甲[U+{ord(ch):04X}]县"
