@@ -94,6 +94,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
               "+total = sum((points(s.score) for s in self.standings), )"):
         "average() returns None before summing when there are no standings; a sum of one or more "
         "Decimals is a Decimal from any start",
+    ("values", '-if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn") and not (allow_newlines and ch in "\\r\\n\\t"):\n'
+               '+if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn") and not (allow_newlines and ch in "XX\\r\\n\\tXX"):'):
+        "only characters of a C* category reach the test, and X is a letter",
 }
 
 KILLED, SURVIVED = 1, 0
