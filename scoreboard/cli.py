@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     import_.add_argument("--message-file", type=Path, metavar="FILE",
                          help="把建议的提交说明写入此文件（供 git commit -F 使用）")
 
+    schema = commands.add_parser("schema", help="由考核细则重新生成评分文件的 JSON Schema（scores/schema/<年度>.json）")
+    schema.add_argument("--check", action="store_true", help="只检查是否最新：有过期的就以 1 退出，不写文件")
+
     serve = commands.add_parser("serve", help="本地预览，修改 rules/ scores/ content/ theme/ 后自动重建")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
     serve.add_argument("--drafts", action="store_true", help="同时显示草稿（标为暂定）")
@@ -272,6 +275,34 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
+    """Write (or with --check, compare) scores/schema/<year>.json from each year's rules."""
+    from .project import display
+    from .rules import discover_years, load_rules
+    from .schema import schema_path, schema_text, write_schemas
+
+    rules_by_year, problems = {}, []
+    for year in discover_years(args.root / "rules"):
+        path = args.root / "rules" / f"{year}.yaml"
+        rules, found = load_rules(path, display(args.root, path))
+        problems += found
+        if rules is not None:
+            rules_by_year[year] = rules
+    if any(p.is_error for p in problems):
+        PRINTERS["text"](problems, out, len(rules_by_year) + len(problems))
+        return EXIT_PROBLEMS
+    if args.check:
+        stale = [schema_path(args.root, year) for year, rules in sorted(rules_by_year.items())
+                 if not schema_path(args.root, year).is_file()
+                 or schema_path(args.root, year).read_text(encoding="utf-8") != schema_text(rules)]
+        for path in stale:
+            out.write(f"{display(args.root, path)} 与考核细则不一致；请运行 python build.py schema 并提交\n")
+        return EXIT_PROBLEMS if stale else EXIT_OK
+    for path in write_schemas(args.root, rules_by_year):
+        out.write(f"{display(args.root, path)}\n")
+    return EXIT_OK
+
+
 def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
     from .diff import as_markdown, as_text, default_base, diff_revisions, refusal_markdown
 
@@ -448,5 +479,5 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_PROBLEMS
 
 
-COMMANDS = {"rules": cmd_rules, "new": cmd_new, "check": cmd_check, "rank": cmd_rank, "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff,
+COMMANDS = {"schema": cmd_schema, "rules": cmd_rules, "new": cmd_new, "check": cmd_check, "rank": cmd_rank, "build": cmd_build, "serve": cmd_serve, "diff": cmd_diff,
             "sheet": cmd_sheet, "import": cmd_import}

@@ -6,7 +6,7 @@ language server (VS Code's YAML extension and others) read: they then underline 
 unit, a score above its maximum, off the score step or a ``3分``, show each unit's maximum
 and criterion text on hover over its score, and offer the missing unit ids with theirs
 (tests/test_lsp.py drives the real yaml-language-server to keep it so). The schema is generated from ``rules/<year>.yaml`` into
-``scores/schema/<year>.json`` (``python -m scoreboard.schema``); ``build.py check`` stays
+``scores/schema/<year>.json`` (``build.py schema``); ``build.py check`` stays
 the authority (it knows the registry, exact decimals and the score step), the schema is
 only the early warning.
 """
@@ -161,25 +161,13 @@ def write_schemas(root: Path, rules_by_year: dict[int, Rules]) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m scoreboard.schema [ROOT]``: regenerate the schemas from ``ROOT/rules``."""
-    from .problems import print_text
-    from .rules import discover_years, load_rules
+    """``python -m scoreboard.schema [ROOT] [--check]``: the same as ``build.py [--root ROOT] schema``."""
+    from .cli import main as cli_main
 
     args = sys.argv[1:] if argv is None else argv
-    root = Path(args[0]) if args else Path(".")
-    rules_by_year: dict[int, Rules] = {}
-    problems = []
-    for year in discover_years(root / "rules"):
-        rules, found = load_rules(root / "rules" / f"{year}.yaml", f"rules/{year}.yaml")
-        problems += found
-        if rules is not None:
-            rules_by_year[year] = rules
-    if problems:
-        print_text(problems, sys.stderr, len(rules_by_year) + len(problems))
-        return 1
-    for path in write_schemas(root, rules_by_year):
-        print(path.as_posix())
-    return 0
+    if args and not args[0].startswith("-"):
+        return cli_main(["--root", args[0], "schema", *args[1:]])
+    return cli_main(["schema", *args])
 
 
 if __name__ == "__main__":

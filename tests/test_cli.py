@@ -119,3 +119,16 @@ def test_new_writes_a_file_that_checks_clean(project: ProjectDir) -> None:
     assert run("--root", str(project.root), "new", "2011", "xin-xian", "--name", "新县")[0] == 2
     assert run("--root", str(project.root), "new", "2011", "Bad_Slug", "--name", "坏县")[0] == 2
     assert run("--root", str(project.root), "new", "1999", "old-xian", "--name", "旧县")[0] == 2
+
+
+def test_schema_writes_and_checks_the_json_schema(project: ProjectDir) -> None:
+    from scoreboard.schema import schema_path
+    path = schema_path(project.root, 2011)
+    code, text = run("--root", str(project.root), "schema", "--check")
+    assert code == 1 and text == "scores/schema/2011.json 与考核细则不一致；请运行 python build.py schema 并提交\n"
+    assert not path.exists()
+    code, text = run("--root", str(project.root), "schema")
+    assert (code, text) == (0, "scores/schema/2011.json\n") and path.is_file()
+    assert run("--root", str(project.root), "schema", "--check") == (0, "")
+    path.write_text(path.read_text(encoding="utf-8").replace("1.1", "1.9", 1), encoding="utf-8")
+    assert run("--root", str(project.root), "schema", "--check")[0] == 1
