@@ -254,7 +254,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     if not host or not port.isdigit():
         raise UsageError(f"--dev-addr 应写成 HOST:PORT，例如 127.0.0.1:8000（这里是“{args.dev_addr}”）")
     with tempfile.TemporaryDirectory(prefix="scoreboard-preview-") as folder:
-        request = BuildRequest(args.root, Path(folder), args.drafts, PROJECT_DIR / "mkdocs.yml", PROJECT_DIR)
+        request = BuildRequest(args.root.resolve(), Path(folder), args.drafts, PROJECT_DIR / "mkdocs.yml", PROJECT_DIR)
         preview = Preview(request, out)
         first = preview.build_all()
         out.write(f"预览地址：http://{args.dev_addr}/  （{first.seconds:.1f} 秒建成；保存后自动更新，Ctrl+C 停止）\n")

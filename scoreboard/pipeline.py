@@ -67,12 +67,14 @@ class Session:
 
 
 def prepare(root: Path, site_name: str, drafts: bool = False, stamp: Stamp | None = None,
-            repo_url: str | None = None, with_history: bool = True, session: Session | None = None) -> Prepared:
+            repo_url: str | None = None, with_history: bool = True, session: Session | None = None,
+            project: Project | None = None) -> Prepared:
     """Check, score, compare each year with the one before, read the history. With a
     ``session``, only what changed since the last call is read and scored again; an unchanged
-    year keeps its very YearView object, which tells the preview it need not render it."""
+    year keeps its very YearView object, which tells the preview it need not render it. A
+    ``project`` already checked (project.recheck after a save) is used as it is."""
     session = session or Session()
-    project = check_project(root, cache=session.check)
+    project = project or check_project(root, cache=session.check)
     if project.has_errors:
         raise CheckFailed(project)
     last = session.last if session.last is not None and session.last.site.drafts == drafts else None

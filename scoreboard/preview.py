@@ -27,6 +27,7 @@ from . import hooks as site_engine
 from .git import stamp_for
 from .pipeline import CheckFailed, Prepared, Session, prepare
 from .problems import print_text
+from .project import Project, recheck
 from .publish import BuildRequest, write_data_pages, write_text
 from .render import COUNTY, SECTION, Task
 
@@ -75,8 +76,10 @@ class Preview:
             return self.build_all()
         started = time.perf_counter()
         last = self.session.last
+        saved = {path for path in changed if path.suffix == ".yaml" and path.parent.parent == self.request.root / "scores"}
+        project = recheck(last.project, saved, self.session.check) if last and saved == changed else None
         try:
-            prepared = self._prepare(self.settings)
+            prepared = self._prepare(self.settings, project)
         except CheckFailed as failed:
             return self._refused(failed, started)
         if last is None or _frame_changed(last, prepared):
@@ -98,10 +101,12 @@ class Preview:
             return sum(write_text(self.request.site_dir, path.relative_to(scratch).as_posix(), path.read_bytes())
                        for path in sorted(Path(scratch).rglob("*")) if path.is_file())
 
-    def _prepare(self, settings) -> Prepared:
+    def _prepare(self, settings, project: Project | None = None) -> Prepared:
         request = self.request
+        if project is not None and project.has_errors:
+            raise CheckFailed(project)
         return prepare(request.root, settings.site_name, request.drafts, stamp_for(request.root),
-                       settings.repo_url, session=self.session)
+                       settings.repo_url, session=self.session, project=project)
 
     def _refused(self, failed: CheckFailed, started: float) -> Refreshed:
         """The data has errors: the preview keeps the last good site and says why."""

@@ -196,6 +196,28 @@ def check_project(root: Path, paths: list[Path] | None = None, jobs: int | None 
     return project
 
 
+def recheck(project: Project, saved: set[Path], cache: CheckCache) -> Project | None:
+    """``project`` with these score files read again, when that is all a save can have
+    changed: each was a valid score file of the last check and is still a plain file. None
+    when a full check is needed (a file created, removed or renamed, or one that was broken)."""
+    changed: dict[Path, tuple[ScoreSheet | None, list[Problem]]] = {}
+    for path in saved:
+        cached = cache.loaded.get(path)
+        year = int(path.parent.name) if YEAR_TEXT.fullmatch(path.parent.name) else None
+        if cached is None or cached[1][0] is None or year not in project.rules or not is_plain_file(path):
+            return None
+        changed[path] = cached[1]
+    found = _validate_all(project.root, [(int(p.parent.name), p) for p in changed], project, 1, cache)
+    replaced = {id(old[0]): new[0] for old, new in zip(changed.values(), found)}
+    shown = {display(project.root, path) for path in changed}
+    updated = Project(project.root, project.registry, project.rules, files_checked=project.files_checked)
+    updated.sheets = {year: [replaced.get(id(s), s) for s in sheets if replaced.get(id(s), s) is not None]
+                      for year, sheets in project.sheets.items()}
+    updated.problems = sort_problems([p for p in project.problems if p.path not in shown]
+                                     + [p for _, problems in found for p in problems])
+    return updated
+
+
 def _select(root: Path, files_by_year: dict[int, list[Path]], paths: list[Path] | None) -> tuple[set[Path], set[int]]:
     every = {p for files in files_by_year.values() for p in files}
     if not paths:
