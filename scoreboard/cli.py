@@ -304,7 +304,8 @@ def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
-    from .diff import as_markdown, as_text, default_base, diff_revisions, refusal_markdown
+    from .diff import (ChangedFilesHaveErrors, UnreadableRevision, as_markdown, as_text, default_base,
+                       diff_revisions, refusal_markdown)
 
     from .git import is_safe_revision
 
@@ -314,19 +315,21 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
     base = args.base or default_base(args.root)
     if base is None:
         raise UsageError("找不到比较基准：这里不是 git 仓库，或没有 main/master 分支；请指定 BASE")
-    diff, head_project, problem = diff_revisions(args.root, base, args.head)
-    if diff is None:
-        if head_project is not None:
-            if args.format == "markdown":
-                # CI saves the Markdown as the reviewer's report: it says why there is no
-                # table, and the problems also go to stderr, into the job's log.
-                PRINTERS["text"](head_project.problems, sys.stderr, head_project.files_checked)
-                out.write(refusal_markdown(head_project.problems, head_project.files_checked))
-                return EXIT_PROBLEMS
-            PRINTERS["text"](head_project.problems, out, head_project.files_checked)
-            out.write(f"{problem}，无法比较结果。\n")
+    try:
+        diff = diff_revisions(args.root, base, args.head)
+    except UnreadableRevision as exc:
+        raise UsageError(str(exc)) from None
+    except ChangedFilesHaveErrors as refused:
+        head = refused.project
+        if args.format == "markdown":
+            # CI saves the Markdown as the reviewer's report: it says why there is no
+            # table, and the problems also go to stderr, into the job's log.
+            PRINTERS["text"](head.problems, sys.stderr, head.files_checked)
+            out.write(refusal_markdown(head.problems, head.files_checked))
             return EXIT_PROBLEMS
-        raise UsageError(problem)
+        PRINTERS["text"](head.problems, out, head.files_checked)
+        out.write(f"{refused}，无法比较结果。\n")
+        return EXIT_PROBLEMS
     out.write(as_markdown(diff) if args.format == "markdown" else as_text(diff))
     return EXIT_OK
 

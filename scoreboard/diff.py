@@ -129,18 +129,34 @@ def label(root: Path, revision: str | None) -> str:
     return f"{revision}（{short}）"
 
 
-def diff_revisions(root: Path, base: str, head: str | None) -> tuple[ResultsDiff | None, Project | None, str]:
-    """Compare two revisions; returns (diff, head project, error message)."""
+class UnreadableRevision(Exception):
+    """A revision git cannot give (a usage error: the name is wrong, or not in this clone)."""
+
+    def __init__(self, revision: str) -> None:
+        super().__init__(f"无法读取版本 {revision}")
+
+
+class ChangedFilesHaveErrors(Exception):
+    """The compared-to side does not pass the check: its problems say why."""
+
+    def __init__(self, project: Project) -> None:
+        super().__init__("修改后的评分文件有错误")
+        self.project = project
+
+
+def diff_revisions(root: Path, base: str, head: str | None) -> ResultsDiff:
+    """Compare two revisions (``head`` None: the work tree). Raises UnreadableRevision or
+    ChangedFilesHaveErrors."""
     with tempfile.TemporaryDirectory(prefix="scoreboard-diff-") as folder:
         base_project = load_side(root, base, Path(folder) / "base")
         if base_project is None:
-            return None, None, f"无法读取版本 {base}"
+            raise UnreadableRevision(base)
         head_project = load_side(root, head, Path(folder) / "head")
         if head_project is None:
-            return None, None, f"无法读取版本 {head}"
+            raise UnreadableRevision(head or "工作区")
         if head_project.has_errors:
-            return None, head_project, "修改后的评分文件有错误"
-        return compare(base_project, head_project, label(root, base), label(root, head)), head_project, ""
+            raise ChangedFilesHaveErrors(head_project)
+        return compare(base_project, head_project, label(root, base), label(root, head))
 
 
 # --- output -------------------------------------------------------------------------------
