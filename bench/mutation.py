@@ -97,6 +97,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("values", '-if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn") and not (allow_newlines and ch in "\\r\\n\\t"):\n'
                '+if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn") and not (allow_newlines and ch in "XX\\r\\n\\tXX"):'):
         "only characters of a C* category reach the test, and X is a letter",
+    ("validate", """-candidates.append(f"{item}.{part.rstrip('0')}")  # 1.10 → 1.1 (1.0 → "1.", no unit either way)\n"""
+                 """+candidates.append(f"{item}.{part.rstrip('XX0XX')}")  # 1.10 → 1.1 (1.0 → "1.", no unit either way)"""):
+        "part matched [0-9]+, so stripping X as well as 0 strips the same characters",
 }
 
 KILLED, SURVIVED = 1, 0
