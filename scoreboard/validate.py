@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .load import Mapping, Node, Scalar
-from .problems import Problem, Reporter
+from .problems import Position, Problem, Reporter
 from .registry import Registry
 from .rules import Rules
 from .values import (YEAR_TEXT, fmt, is_multiple, name_refusal, note_refusal, number_refusal, text_refusal, to_decimal,
@@ -79,7 +79,7 @@ def validate_sheet(tree: Node | None, path: str, slug: str, folder_year: int, ru
     """Check one parsed score file; return the sheet only when it has no errors."""
     checker = _Checker(path, rules)
     if not isinstance(tree, Mapping):
-        node = tree or Scalar("", 1, 1, True)
+        node = tree or Position(1, 1)
         checker.error(node, "E100", "文件内容应为“键: 值”的形式，顶层要有 county、year、status、scores")
         return None, checker.problems
     _check_top_keys(checker, tree)
@@ -124,7 +124,7 @@ def _check_county(checker: _Checker, tree: Mapping, slug: str, year: int, regist
     if registry is None:
         return name
     county = registry.counties.get(slug)
-    top = Scalar("", 1, 1, True)
+    top = Position(1, 1)  # E107 and E109 are about the file as a whole: its first line
     if county is None:
         by_name = [c.slug for c in registry.counties.values() if c.name == name]
         hint = (f"counties.yaml 中“{name}”的 slug 是 {by_name[0]}，文件应命名为 {by_name[0]}.yaml" if by_name
