@@ -104,8 +104,8 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "_check_county returns early only after an error (E104, E409): no sheet is made, the name is never read",
     ("validate", '-name = node.text.strip() if isinstance(node, Scalar) else ""\n'
                  '+name = node.text.strip() if isinstance(node, Scalar) else "XXXX"'):
-        "the name is not text only when county is missing (E102, an error): it is then compared with no "
-        "registered name (a registered name is never empty or XXXX-like by accident) and never shown",
+        "the name is not text only when county is missing (E102, an error, so no sheet): it is then only "
+        "looked up among registered names, where neither '' (refused by the registry) nor XXXX occurs",
 }
 
 KILLED, SURVIVED = 1, 0
