@@ -387,7 +387,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     from .project import display
     from .rules import load_rules
-    from .scaffold import new_county
+    from .scaffold import NewCountyRefused, new_county
 
     rules_path = args.root / "rules" / f"{args.year}.yaml"
     if not rules_path.exists():
@@ -398,7 +398,7 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_PROBLEMS
     try:
         written = new_county(args.root, rules, args.slug, args.name)
-    except ValueError as exc:
+    except NewCountyRefused as exc:
         raise UsageError(str(exc)) from None
     for path in written:
         out.write(f"已写入 {display(args.root, path)}\n")

@@ -24,6 +24,12 @@ _PLAIN_TEXT = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`~][^:#\n]*")
 _YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "y", "n", "null", "~"}
 
 
+class NewCountyRefused(Exception):
+    """``build.py new`` cannot do what it was asked (a slug or name the registry refuses, a
+    county already there, a file that exists): the message says what, in Chinese; the CLI
+    reports it as a usage error (exit 2) and writes nothing."""
+
+
 def shorten(text: str, width: int = CRITERION_WIDTH) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -42,7 +48,7 @@ def _check_name(name: str) -> str:
     check would refuse."""
     refusal = name_refusal(name or "")
     if refusal:
-        raise ValueError(f"县市区{refusal[0]}：{refusal[1]}")
+        raise NewCountyRefused(f"县市区{refusal[0]}：{refusal[1]}")
     return name
 
 
@@ -93,7 +99,7 @@ def _registered(path: Path) -> tuple[set[str], set[str]]:
     if registry is None:
         first = problems[0] if problems else None
         where = f"（第 {first.line} 行：{first.code} {first.message}）" if first else ""
-        raise ValueError(f"{path.name} 本身有错误，请先修正{where}，再添加县市区")
+        raise NewCountyRefused(f"{path.name} 本身有错误，请先修正{where}，再添加县市区")
     return set(registry.counties), {name_key(c.name) for c in registry.counties.values()}
 
 
@@ -109,14 +115,14 @@ def _last_line(node: Node) -> int:
 def register_county(registry_path: Path, slug: str, name: str) -> None:
     """Append ``slug``/``name`` to ``scores/counties.yaml``, keeping its comments and layout."""
     if not SLUG_TEXT.fullmatch(slug or ""):
-        raise ValueError(f"标识“{slug}”不合规：只能用小写字母、数字和连字符（不能以连字符开头或结尾），"
+        raise NewCountyRefused(f"标识“{slug}”不合规：只能用小写字母、数字和连字符（不能以连字符开头或结尾），"
                          "例如 luyu-xian；它就是成绩单网页的地址，以后不能再改")
     name = _check_name(name)
     slugs, names = _registered(registry_path)
     if slug in slugs:
-        raise ValueError(f"标识“{slug}”已经在 {registry_path.name} 中登记过了")
+        raise NewCountyRefused(f"标识“{slug}”已经在 {registry_path.name} 中登记过了")
     if name_key(name) in names:
-        raise ValueError(f"名称“{name}”已经在 {registry_path.name} 中登记过了")
+        raise NewCountyRefused(f"名称“{name}”已经在 {registry_path.name} 中登记过了")
     data = registry_path.read_bytes()
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     text, _ = decode(data, registry_path.name)
@@ -124,13 +130,13 @@ def register_county(registry_path: Path, slug: str, name: str) -> None:
     tree, _ = parse(text, registry_path.name)
     counties = tree.get("counties") if isinstance(tree, Mapping) else None
     if not isinstance(counties, Sequence) or not counties.items:
-        raise ValueError(f"{registry_path.name} 中的 counties 列表是空的或不是逐行书写的，无法自动添加，请手工添加")
+        raise NewCountyRefused(f"{registry_path.name} 中的 counties 列表是空的或不是逐行书写的，无法自动添加，请手工添加")
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines(keepends=True)
     first = counties.items[0]
     dash = lines[first.line - 1][: first.column - 1]  # what comes before the first entry's key
     if not re.fullmatch(r" *- +", dash):
-        raise ValueError(f"{registry_path.name} 中的 counties 列表不是逐行书写的，无法自动添加，请手工添加")
+        raise NewCountyRefused(f"{registry_path.name} 中的 counties 列表不是逐行书写的，无法自动添加，请手工添加")
     indent = " " * dash.index("-")
     entry = [f"{indent}- slug: {slug}{newline}", f"{indent}  name: {yaml_text(name)}{newline}"]
     end = _last_line(counties.items[-1])
@@ -151,7 +157,7 @@ def _replace_checked(path: Path, data: bytes, slug: str) -> None:
         registry, problems = load_registry(Path(temp), path.name)
         if registry is None or slug not in registry.counties:
             detail = f"：{problems[0].code} {problems[0].message}" if problems else ""
-            raise ValueError(f"无法自动添加到 {path.name}{detail}，请手工添加")
+            raise NewCountyRefused(f"无法自动添加到 {path.name}{detail}，请手工添加")
         os.replace(temp, path)
     finally:
         if os.path.exists(temp):
@@ -165,7 +171,7 @@ def new_county(root: Path, rules: Rules, slug: str, name: str) -> list[Path]:
     registry_path = root / "scores" / "counties.yaml"
     score_path = root / "scores" / str(rules.year) / f"{slug}.yaml"
     if score_path.exists():
-        raise ValueError(f"{score_path.relative_to(root).as_posix()} 已经存在，没有覆盖")
+        raise NewCountyRefused(f"{score_path.relative_to(root).as_posix()} 已经存在，没有覆盖")
     registry, _ = load_registry(registry_path, registry_path.name)
     known = registry.counties.get(slug) if registry is not None else None
     written = []
@@ -173,7 +179,7 @@ def new_county(root: Path, rules: Rules, slug: str, name: str) -> list[Path]:
         register_county(registry_path, slug, name)
         written.append(registry_path)
     elif known.name != name:
-        raise ValueError(f"标识“{slug}”已登记为“{known.name}”，与“{name}”不同")
+        raise NewCountyRefused(f"标识“{slug}”已登记为“{known.name}”，与“{name}”不同")
     score_path.parent.mkdir(parents=True, exist_ok=True)
     score_path.write_text(new_score_file(rules, name), encoding="utf-8", newline="\n")
     written.append(score_path)

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, RULES_2011, SAMPLE, ProjectDir
+from conftest import RULES_2011, SAMPLE, ProjectDir
 from scoreboard.load import Mapping, Scalar, parse
 from scoreboard.project import check_project
 from scoreboard.registry import load_registry
-from scoreboard.scaffold import new_county, new_score_file, register_county, shorten, yaml_text
+from scoreboard.scaffold import NewCountyRefused, new_county, new_score_file, register_county, shorten, yaml_text
 from scoreboard.schema import modeline
 from scoreboard.values import fmt
 
@@ -96,7 +96,7 @@ def test_a_name_that_is_not_plain_yaml_is_quoted(project: ProjectDir):
 
 
 def test_an_empty_name_is_refused():
-    with pytest.raises(ValueError, match="不能为空"):
+    with pytest.raises(NewCountyRefused, match="不能为空"):
         new_score_file(RULES_2011, "  ")
 
 
@@ -137,19 +137,19 @@ def test_register_keeps_crlf_a_bom_and_what_follows_the_list(tmp_path: Path):
 
 @pytest.mark.parametrize("slug", ["Luyu", "lu_yu", "lu yu", "-luyu", "luyu-", "lu--yu", "鹭屿", ""])
 def test_register_refuses_a_bad_slug(registry: Path, slug: str):
-    with pytest.raises(ValueError, match="只能用小写字母、数字和连字符"):
+    with pytest.raises(NewCountyRefused, match="只能用小写字母、数字和连字符"):
         register_county(registry, slug, "新县")
     assert registry.read_text(encoding="utf-8") == REGISTRY
 
 
 def test_register_refuses_a_duplicate_slug(registry: Path):
-    with pytest.raises(ValueError, match="luyu-xian.*已经.*登记"):
+    with pytest.raises(NewCountyRefused, match="luyu-xian.*已经.*登记"):
         register_county(registry, "luyu-xian", "新县")
     assert registry.read_text(encoding="utf-8") == REGISTRY
 
 
 def test_register_refuses_a_duplicate_name(registry: Path):
-    with pytest.raises(ValueError, match="鹭屿县.*已经.*登记"):
+    with pytest.raises(NewCountyRefused, match="鹭屿县.*已经.*登记"):
         register_county(registry, "luyu-xian-2", "鹭屿县")
     assert registry.read_text(encoding="utf-8") == REGISTRY
 
@@ -157,7 +157,7 @@ def test_register_refuses_a_duplicate_name(registry: Path):
 def test_register_refuses_a_broken_registry(tmp_path: Path):
     path = tmp_path / "counties.yaml"
     path.write_text("counties:\n  - slug: Bad\n    name: 坏\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="错误"):
+    with pytest.raises(NewCountyRefused, match="错误"):
         register_county(path, "xin-xian", "新县")
 
 
@@ -180,7 +180,7 @@ def test_new_county_registers_and_writes(project: ProjectDir):
     written = new_county(project.root, RULES_2011, "xin-xian", "新县")
     assert written == [project.root / "scores" / "counties.yaml", project.root / "scores" / "2011" / "xin-xian.yaml"]
     assert problems_of(project) == []
-    with pytest.raises(ValueError, match="已经存在"):
+    with pytest.raises(NewCountyRefused, match="已经存在"):
         new_county(project.root, RULES_2011, "xin-xian", "新县")
 
 
@@ -192,7 +192,7 @@ def test_new_county_for_a_registered_county_only_writes_its_file(project: Projec
     assert (project.root / "scores" / "counties.yaml").read_text(encoding="utf-8") == before
     assert problems_of(project) == []
     (project.root / "scores" / "2011" / "xin-xian.yaml").unlink()
-    with pytest.raises(ValueError, match="已登记为“新县”"):
+    with pytest.raises(NewCountyRefused, match="已登记为“新县”"):
         new_county(project.root, RULES_2011, "xin-xian", "另一个县")
 
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import ProjectDir, score_file
 from scoreboard.cli import main
 from scoreboard.project import check_project
-from scoreboard.scaffold import register_county
+from scoreboard.scaffold import NewCountyRefused, register_county
 
 HEAD = "county: 测试县\nyear: 2011\nstatus: draft\nscores:\n"  # the scores start on line 5
 
@@ -86,7 +86,7 @@ def test_a_lookalike_name_is_refused(project: ProjectDir) -> None:
 @pytest.mark.parametrize("name", ["鹭\u200b屿县", "\u202e县", "甲\n乙", "ＡＢ县"])
 def test_new_refuses_what_the_registry_refuses(project: ProjectDir, name: str) -> None:
     project.add_county("ab-xian", "AB县")
-    with pytest.raises(ValueError):
+    with pytest.raises(NewCountyRefused):
         register_county(project.root / "scores" / "counties.yaml", "xin-xian", name)
 
 
