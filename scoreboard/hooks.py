@@ -41,6 +41,7 @@ PREPARED = "scoreboard_prepared"  # the attribute of the config that carries the
 CONTENT_ONLY = "scoreboard_content_only"  # set: render the content pages, leave the data pages
 ENVIRONMENT = "scoreboard_environment"  # after a build: the theme's Jinja environment
 CONTENT = "scoreboard_content"  # after a build: (title, url, text) of the hand-written pages
+DIGESTS = "scoreboard_digests"  # after a build: SHA-256 of every data page written, by path
 
 
 class SiteEngineError(Exception):
@@ -107,6 +108,11 @@ def theme_environment(settings: MkDocsConfig) -> Any:
     return getattr(settings, ENVIRONMENT)
 
 
+def written_digests(settings: MkDocsConfig) -> dict[str, str]:
+    """The SHA-256 of each data page of the last build, so the checksums need not read them back."""
+    return getattr(settings, DIGESTS, {})
+
+
 def content_pages(settings: MkDocsConfig) -> list[tuple[str, str, str]]:
     """(title, url, text) of the hand-written pages of the last build, for the search index."""
     return getattr(settings, CONTENT)
@@ -170,7 +176,9 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     if getattr(config, CONTENT_ONLY, False):
         prepare_environment(env, _prepared(config))
         return env
-    written = write_data_pages(env, _prepared(config), Path(config.site_dir), content)
+    digests: dict[str, str] = {}
+    setattr(config, DIGESTS, digests)
+    written = write_data_pages(env, _prepared(config), Path(config.site_dir), content, digests=digests)
     log.info(f"scoreboard: wrote {written} data pages and downloads")
     return env
 

@@ -67,7 +67,7 @@ def build_site(request: BuildRequest) -> Built:
         staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
         try:
             site_engine.render_site(settings, prepared, staging)  # 5. data pages, content pages, assets
-            write_checksums(staging)                               # 6. checksums and our marker
+            write_checksums(staging, site_engine.written_digests(settings))  # 6. checksums, our marker
             (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             _swap(staging, site_dir)                               # 7. the new site in, whole
         except BaseException:
@@ -202,11 +202,15 @@ def site_files(site_dir: Path) -> list[Path]:
                   key=lambda p: p.relative_to(site_dir).as_posix())
 
 
-def write_checksums(site_dir: Path) -> None:
+def write_checksums(site_dir: Path, known: dict[str, str] | None = None) -> None:
+    """SHA256SUMS of every file; ``known`` digests (of what the build just wrote from memory)
+    save reading those files back."""
+    known = known or {}
     lines = []
     for path in site_files(site_dir):
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        lines.append(f"{digest}  {path.relative_to(site_dir).as_posix()}\n")
+        name = path.relative_to(site_dir).as_posix()
+        digest = known.get(name) or hashlib.sha256(path.read_bytes()).hexdigest()
+        lines.append(f"{digest}  {name}\n")
     (site_dir / CHECKSUMS).write_text("".join(lines), encoding="utf-8")
 
 
@@ -277,31 +281,36 @@ def prepare_environment(env: Any, prepared: Prepared) -> Renderer:
 
 
 def write_data_pages(env: Any, prepared: Prepared, site_dir: Path, content_pages: list[tuple[str, str, str]],
-                     years: Iterable[int] | None = None, first: Iterable[Task] = ()) -> int:
+                     years: Iterable[int] | None = None, first: Iterable[Task] = (),
+                     digests: dict[str, str] | None = None) -> int:
     """The data pages, the downloads as released, the search page and the search index.
 
     ``env`` is the theme's Jinja environment; ``content_pages`` are (title, url, text) of the
     hand-written pages, for the search index. ``years`` limits the work to those years' pages
     (a preview after a save); ``first`` are written before anything else, so the page a
-    person just edited is on disk first. Returns the number of files written."""
+    person just edited is on disk first; ``digests`` collects the SHA-256 of what is written.
+    Returns the number of files written."""
     renderer = prepare_environment(env, prepared)
     chosen = list(prepared.views) if years is None else [y for y in prepared.views if y in set(years)]
     first = [t for t in first if t.year in chosen]
     work = first + [t for y in chosen for t in tasks(prepared.views[y]) if t not in first]
-    written = write_pages(renderer, prepared.views, prepared.history, site_dir, work, len(first))
+    written = write_pages(renderer, prepared.views, prepared.history, site_dir, work, len(first), digests=digests)
     for year, view in (prepared.released or {}).items():
         for path, text in renderer.release_downloads(view) if year in chosen else ():
-            written += write_text(site_dir, path, text)
-    written += write_text(site_dir, "search.html", renderer.render("search.html", "search.html", section="search"))
+            written += write_text(site_dir, path, text, digests)
+    written += write_text(site_dir, "search.html", renderer.render("search.html", "search.html", section="search"),
+                          digests)
     for path, text in index_files({y: prepared.views[y] for y in chosen}, content_pages).items():
-        written += write_text(site_dir, path, text)
+        written += write_text(site_dir, path, text, digests)
     return written
 
 
-def write_text(site_dir: Path, path: str, text: str | bytes) -> int:
+def write_text(site_dir: Path, path: str, text: str | bytes, digests: dict[str, str] | None = None) -> int:
     """Write one file unless it already holds these bytes (a preview rewrites only what a
     save changed, so the browser and the watcher see only real changes). Returns 1 if written."""
     data = text if isinstance(text, bytes) else text.encode("utf-8")
+    if digests is not None:
+        digests[path] = hashlib.sha256(data).hexdigest()
     target = site_dir / path
     try:
         if target.stat().st_size == len(data) and target.read_bytes() == data:
@@ -313,7 +322,7 @@ def write_text(site_dir: Path, path: str, text: str | bytes) -> int:
 
 
 def write_pages(renderer: Renderer, views: dict, history: Any, site_dir: Path, work: list[Task],
-                first: int = 0, jobs: int | None = None) -> int:
+                first: int = 0, jobs: int | None = None, digests: dict[str, str] | None = None) -> int:
     """Render these pages and write them, on every core; the ``first`` tasks in this process
     before the others start (a preview puts the edited scorecard and the rankings there).
 
@@ -321,11 +330,11 @@ def write_pages(renderer: Renderer, views: dict, history: Any, site_dir: Path, w
     so nothing is pickled; the parent renders a share itself instead of waiting, which
     also keeps one process fewer in memory.
     """
-    def write(chunk: list[Task]) -> int:
+    def write(chunk: list[Task], found: dict[str, str] | None = digests) -> int:
         written = 0
         for task in chunk:
             path, text = renderer.render_task(views[task.year], history, task)
-            written += write_text(site_dir, path, text)
+            written += write_text(site_dir, path, text, found)
         return written
 
     written = write(work[:first])
@@ -336,20 +345,30 @@ def write_pages(renderer: Renderer, views: dict, history: Any, site_dir: Path, w
     shares = _chunks(rest, jobs)  # round-robin: big aggregate pages spread over the cores
     children = []
     for share in shares[1:]:
+        reading, writing = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the child: write its share, report by exit status, never return
+        if pid == 0:  # the child: write its share, send its digests, report by exit status
             status = 1
             try:
-                write(share)
+                os.close(reading)
+                found: dict[str, str] = {}
+                write(share, found)
+                with os.fdopen(writing, "w", encoding="utf-8") as pipe:
+                    pipe.write("".join(f"{digest} {path}\n" for path, digest in found.items()))
                 status = 0
             finally:
                 os._exit(status)
-        children.append(pid)
+        os.close(writing)
+        children.append((pid, reading))
     written += write(shares[0])
-    for pid, share in zip(children, shares[1:]):
+    for (pid, reading), share in zip(children, shares[1:]):
+        with os.fdopen(reading, encoding="utf-8") as pipe:  # read before waiting: a full pipe blocks the child
+            reported = pipe.read()
         _, status = os.waitpid(pid, 0)
         if status != 0:
             raise RuntimeError("a page-writing process failed")
+        if digests is not None:
+            digests.update(line.split(" ", 1)[::-1] for line in reported.splitlines())
         written += len(share)  # a child's count is not reported back: at most its share
     return written
 
