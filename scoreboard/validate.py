@@ -177,12 +177,14 @@ def _check_scores(checker: _Checker, tree: Mapping, status: str | None) -> dict[
     if scores is None:
         return entries
     if isinstance(scores, Scalar) and scores.plain and scores.text in ("", "~", "null"):
-        scores = Mapping(scores.line, scores.column)  # "scores:" with nothing under it
-    if not isinstance(scores, Mapping):
+        pairs: list[tuple[Scalar, Node]] = []  # "scores:" with nothing under it
+    elif isinstance(scores, Mapping):
+        pairs = scores.pairs
+    else:
         checker.error(scores, "E200", "scores 下面应是“评分项: 分值”的列表，每行一项", "例如  1.1: 3")
         return entries
     mentioned: set[str] = set()  # units written in the file, even wrongly: not "missing"
-    for key, value in scores.pairs:
+    for key, value in pairs:
         if key.text in checker.rules.items:
             mentioned.update(u.id for u in checker.rules.items[key.text].units)
         unit_id = _check_unit_key(checker, key)

@@ -164,6 +164,8 @@ CASES = [
      [(5, 25, "E212", "1.1 的说明有 301 个字，超过了细则规定的 300 个字", "写明扣分原因即可；详细材料请另行存档")]),
     ("note-longest", HEAD + "  1.1: {score: 2, note: " + "长" * 300 + "}\n", []),
     ("note-padded-longest", HEAD + '  1.1: {score: 2, note: "  ' + "长" * 300 + '  "}\n', []),  # counted stripped
+    ("scores-word-null", top(scores=" null"), []),
+    ("year-with-a-letter", top(year="2010X"), [(2, 7, "E104", "year 应为四位年份数字，这里是“2010X”", "写成 year: 2011")]),
 ]
 
 
