@@ -132,6 +132,7 @@ class ScorecardRows:
     A card compared with last year has two more cells a row, after 满分: 上年 and 变化."""
 
     def __init__(self, rules: Rules, year: int, base_url: str) -> None:
+        self.changes: dict[Any, str] = {}  # a Change (last year's points, the change) → its two cells
         self.shared: dict[str, str] = {}  # unit or item id → its <th> and criterion cells
         for item in rules.items.values():
             link = f'<a href="{base_url}/{escape(urls.criteria_item(year, item.id))}">'
@@ -149,36 +150,41 @@ class ScorecardRows:
         ``compared`` a county with a result last year (None: no 上年 columns)."""
         rows = []
         extra = "" if blame is None else "<td></td>"
-        changes = None if compared is None else compared.units
+        changes = linked = None
+        if compared is not None:
+            changes, linked = compared.units, compared.links.units
         for item in result.items:
             if item.item.parts:
-                before = "" if compared is None else _change_cells(
+                before = "" if compared is None else self._change_cells(
                     compared.item(item.item.id), item.item.id in compared.links.items)
                 rows.append(f'\n<tr class="group">{self.shared["item " + item.item.id]}<td>{fmt(item.points)}</td>'
                             f"<td>{fmt(item.item.max)}</td>{before}<td></td>{extra}</tr>")
             for unit in item.units:
-                rows.append(self._unit_row(unit, blame, site, changes, compared))
+                unit_id = unit.unit.id
+                before = "" if changes is None else self._change_cells(changes.get(unit_id), unit_id in linked)  # type: ignore[operator]
+                rows.append(self._unit_row(unit, blame, site, before))
         return Markup("".join(rows))
 
-    def _unit_row(self, unit: Any, blame: dict | None, site: "Site", changes: dict | None = None,
-                  compared: CountyComparison | None = None) -> str:
+    def _unit_row(self, unit: Any, blame: dict | None, site: "Site", before: str = "") -> str:
+        """One unit's row; ``before`` its 上年 and 变化 cells (empty: not compared)."""
         kind = ' class="pending"' if unit.points is None else ' class="lost"' if unit.lost else ""
         points = "待评" if unit.points is None else fmt(unit.points)
         note = f"{escape(lost_label(unit))}{escape(unit.note)}"
         last = "" if blame is None else f"<td>{_blame_cell(blame.get(unit.unit.id), site)}</td>"
-        before = "" if changes is None else _change_cells(changes.get(unit.unit.id),
-                                                          unit.unit.id in compared.links.units)  # type: ignore[union-attr]
         return (f'\n<tr id="{escape(urls.unit_anchor(unit.unit.id))}"{kind}>{self.shared[unit.unit.id]}'
                 f"<td>{points}</td><td>{fmt(unit.unit.max)}</td>{before}<td>{note}</td>{last}</tr>")
 
-
-def _change_cells(change: Any, linked: bool) -> str:
-    """上年 and 变化 of one unit or item: "—" and 不可比 where it does not compare with
-    anything last year, "—" twice where either year has not scored it (a draft)."""
-    if change is None:
-        return '<td>—</td><td class="na">不可比</td>' if not linked else "<td>—</td><td>—</td>"
-    delta = points_delta(change.change)
-    return f"<td>{fmt(change.previous)}</td><td{delta.attr}>{delta.text}</td>"
+    def _change_cells(self, change: Any, linked: bool) -> str:
+        """上年 and 变化 of one unit or item: "—" and 不可比 where it does not compare with
+        anything last year, "—" twice where either year has not scored it (a draft). A year
+        has few distinct pairs of values: each is written once."""
+        if change is None:
+            return '<td>—</td><td class="na">不可比</td>' if not linked else "<td>—</td><td>—</td>"
+        cells = self.changes.get(change)
+        if cells is None:
+            delta = points_delta(change.change)
+            cells = self.changes[change] = f"<td>{fmt(change.previous)}</td><td{delta.attr}>{delta.text}</td>"
+        return cells
 
 
 # --- year against year: how a change is shown -----------------------------------------------
@@ -256,23 +262,42 @@ def category_change(county: CountyComparison, category_id: str) -> RowChange:
 
 @dataclass(frozen=True)
 class CardChanges:
-    """What a scorecard says against last year: None on a card of a year with no year before."""
+    """What a scorecard says against last year: None on a card of a year with no year before.
+    The lines are made here (a card has a few, a national site 29,000 cards)."""
 
     previous_year: int
     new: bool  # no result last year: the card says so, and shows no 上年 columns
-    total: RowChange
-    categories: dict[str, RowChange | None]  # None: the category does not compare
+    total: Markup  # under the total: 上年 104 · +9
+    rank: Markup  # under the rank: 上年第 3 名 · ↑2
+    categories: dict[str, Markup]  # under each category's heading
     county: CountyComparison
+
+
+def _span(delta: Delta) -> str:
+    return f'<span class="{delta.kind}">{delta.text}</span>'
 
 
 def card_changes(view: "YearView", slug: str) -> CardChanges | None:
     if not view.compared:
         return None
-    county = view.comparison.of(slug)  # type: ignore[union-attr]
-    linked = view.comparison.links.categories  # type: ignore[union-attr]
-    categories = {c.id: (category_change(county, c.id) if c.id in linked else None) for c in view.rules.categories}
-    return CardChanges(view.comparison.previous_year, county.previous is None,  # type: ignore[union-attr,arg-type]
-                       total_change(county), categories, county)
+    comparison = view.comparison
+    county = comparison.of(slug)  # type: ignore[union-attr]
+    before = comparison.previous_year  # type: ignore[union-attr]
+    if county.previous is None:
+        return CardChanges(before, True, Markup(""), Markup(""), {}, county)  # type: ignore[arg-type]
+    linked = comparison.links.categories  # type: ignore[union-attr]
+    categories = {}
+    for category in view.rules.categories:
+        if category.id in linked:
+            change = category_change(county, category.id)
+            categories[category.id] = Markup(
+                f"与{before}年度比较：上年 {change.previous_points.text} 分，{_span(change.points)}；"
+                f"上年类别第 {change.previous_rank.text} 名，{_span(change.rank)}")
+        else:
+            categories[category.id] = Markup(f"本类别与{before}年度的类别不可比，不显示上年得分。")
+    total = total_change(county)
+    return CardChanges(before, False, Markup(f"上年 {total.previous_points.text} · {_span(total.points)}"),  # type: ignore[arg-type]
+                       Markup(f"上年第 {total.previous_rank.text} 名 · {_span(total.rank)}"), categories, county)
 
 
 class ImprovedRow(NamedTuple):
@@ -439,6 +464,53 @@ def example_note(rules: Rules) -> str | None:
     return f"{rules.year}年度的考核细则是以{rules.year - 1}年度细则为基础虚构的示例，不是正式文件。"
 
 
+def _change_row_cells(change: "RowChange") -> tuple[str, str]:
+    """A ranking row's 名次变化 cell, and its 总分变化, 上年名次, 上年总分 cells."""
+    rank, points, old_rank, old_points = change.rank, change.points, change.previous_rank, change.previous_points
+    return (f'\n      <td class="num change {rank.kind}" data-sort="{rank.sort}">{rank.text}</td>',
+            f'\n      <td class="num {points.kind}" data-sort="{points.sort}">{points.text}</td>'
+            f'\n      <td class="num" data-sort="{old_rank.sort}">{old_rank.text}</td>'
+            f'\n      <td class="num" data-sort="{old_points.sort}">{old_points.text}</td>')
+
+
+def ranking_rows(view: "YearView", base_url: str) -> Markup:
+    """The overall ranking's body (2,900 rows at national scale), made here like the matrix;
+    with the change cells when the year compares with the year before."""
+    changes = view.changes
+    categories = view.rules.base_categories
+    rows = []
+    for standing in view.results.standings:
+        score = standing.score
+        marked, tag = (' class="provisional"', ' <span class="tag">暂定</span>') if score.provisional else ("", "")
+        rank_cell, change_cells = _change_row_cells(changes[score.slug]) if changes else ("", "")
+        cells = "".join(f'<td class="num">{fmt(score.category(c.id).points)}</td>' for c in categories)
+        rows.append(f'\n    <tr{marked}>\n      <td class="num rank">{standing.rank}</td>'
+                    f'\n      <th scope="row"><a href="{base_url}/{escape(urls.county(view.year, score.slug))}">'
+                    f'{escape(score.name)}</a>{tag}</th>{rank_cell}'
+                    f'\n      <td class="num total">{fmt(score.total)}</td>{change_cells}'
+                    f'\n      <td class="num">{fmt(score.base)}</td>\n      <td class="num">{fmt(score.bonus)}</td>'
+                    f"{cells}\n    </tr>")
+    return Markup("".join(rows))
+
+
+def category_rows(view: "YearView", category: Any, base_url: str) -> Markup:
+    """One category's ranking body; its change cells when the category compares."""
+    changes = view.category_changes.get(category.id)
+    rows = []
+    for standing in view.results.category_order(category.id):
+        score = standing.score
+        points = score.category(category.id).points
+        marked, tag = (' class="provisional"', ' <span class="tag">暂定</span>') if score.provisional else ("", "")
+        rank_cell, change_cells = _change_row_cells(changes[score.slug]) if changes else ("", "")
+        rows.append(f'\n    <tr{marked}>\n      <td class="num rank">{standing.category_ranks[category.id]}</td>'
+                    f'\n      <th scope="row"><a href="{base_url}/{escape(urls.county(view.year, score.slug))}'
+                    f'#{escape(category.id)}">{escape(score.name)}</a>{tag}</th>{rank_cell}'
+                    f'\n      <td class="num">{fmt(points)}</td>{change_cells}'
+                    f'\n      <td class="num">{share(points, category.max)}%</td>\n      <td class="num">{standing.rank}</td>'
+                    "\n    </tr>")
+    return Markup("".join(rows))
+
+
 def matrix_rows(view: "YearView", base_url: str) -> Markup:
     """The county × item matrix's body: 2,900 rows of 35 cells at national scale, made here
     rather than cell by cell through the template engine."""
@@ -478,6 +550,8 @@ def configure(env: jinja2.Environment) -> jinja2.Environment:
     env.globals["section_names"] = tuple(name for name, _ in SECTIONS)
     env.globals["url"] = urls
     env.globals["improved_limit"] = IMPROVED_LIMIT
+    env.globals["ranking_rows"] = ranking_rows
+    env.globals["category_rows"] = category_rows
     return env
 
 

@@ -20,6 +20,7 @@ from scoreboard.render import YearView, rank_delta, tasks, years_through
 from scoreboard.rules import load_rules
 from scoreboard.score import score_year
 from sitebuild import build, fixture_project
+from test_links import test_every_link_of_the_site_leads_somewhere as every_link_leads_somewhere
 
 RULES_2012, _ = load_rules(FIXTURES / "rules" / "2012.yaml", "rules/2012.yaml")
 
@@ -80,6 +81,12 @@ def two_year_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 SITES = ["sample_site", "two_year_site"]
+
+
+@pytest.mark.parametrize("site_name", SITES)
+def test_every_link_leads_somewhere(site_name: str, request: pytest.FixtureRequest) -> None:
+    """The county pages, the 进步榜 and the year against year links of two-year sites."""
+    every_link_leads_somewhere(request.getfixturevalue(site_name))
 
 
 @pytest.mark.parametrize("site_name", SITES)
