@@ -75,6 +75,22 @@ CASES = [
      [(7, 16, 'E411', '写了 continues 却没有写 from', '写上改名或撤县设区后第一个考核年度，例如 from: 2012')]),
     ('name-control', 'counties:\n  - slug: a-xian\n    name: "甲\\u0007县"\n',
      [(3, 11, 'E409', '名称“甲[U+0007]县”的第 2 个字符是控制字符或不可见字符 U+0007', '删去这个字符后重新输入名称（不要从网页或文档中复制）')]),
+    # Every entry is checked, whatever came before; a chain of continues that runs into a cycle
+    # or off the registry ends.
+    ('duplicate-key-in-entry', 'counties:\n  - slug: a\n    name: 甲\n    name: 乙\n',
+     [(4, 5, 'E003', '键“name”重复出现（第 3 行已有）', '同一个键只能写一次，请删除或合并重复的一行')]),
+    ('two-bad-entries', 'counties:\n  - slug: A\n    name: 甲县\n  - slug: B\n    name: 乙县\n',
+     [(2, 11, 'E407', 'slug“A”只能用小写字母、数字和连字符', '例如 luyu-xian'),
+      (4, 11, 'E407', 'slug“B”只能用小写字母、数字和连字符', '例如 luyu-xian')]),
+    ('duplicate-then-bad', 'counties:\n  - slug: a-xian\n    name: 甲县\n  - slug: a-xian\n    name: 乙县\n  - slug: C\n    name: 丙县\n',
+     [(4, 5, 'E405', 'slug“a-xian”重复（第 2 行已有）', ''),
+      (6, 11, 'E407', 'slug“C”只能用小写字母、数字和连字符', '例如 luyu-xian')]),
+    ('dangling-far-end', 'counties:\n  - slug: b-xian\n    name: 乙县\n    from: 2009\n    until: 2010\n    continues: zz\n  - slug: a-qu\n    name: 甲区\n    from: 2011\n    continues: b-xian\n',
+     [(6, 16, 'E412', 'continues 指向的“zz”没有登记', '写名单中已有的 slug（改名之前的那一个）')]),
+    ('cycle-beyond-start', 'counties:\n  - slug: a-qu\n    name: 甲区\n    from: 2011\n    continues: b-xian\n  - slug: b-xian\n    name: 乙县\n    from: 2010\n    until: 2010\n    continues: c-xian\n  - slug: c-xian\n    name: 丙县\n    from: 2009\n    until: 2009\n    continues: b-xian\n',
+     [(5, 16, 'E413', '“a-qu”的 continues 绕回了它自己', '检查这几个县市区的 continues，去掉其中一个'),
+      (10, 16, 'E413', '“b-xian”的 continues 绕回了它自己', '检查这几个县市区的 continues，去掉其中一个'),
+      (15, 16, 'E415', '“b-xian”已由第 2 行的“a-qu”接续', '一个县市区的历史只能由一个县市区接续；合并后新设的县市区不写 continues')]),
 ]
 
 
@@ -102,7 +118,7 @@ def test_a_missing_registry(tmp_path: Path) -> None:
 
 def test_a_broken_registry_file(tmp_path: Path) -> None:
     registry, problems = load(tmp_path, "counties:\n  - slug: a\n  - slug: a\n    name: b: c\n")
-    assert registry is None and [(p.line, p.code) for p in problems] == [(4, "E002")]
+    assert registry is None and [(p.path, p.line, p.code) for p in problems] == [("scores/counties.yaml", 4, "E002")]
 
 
 REGISTRY = """demo: true
