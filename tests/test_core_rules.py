@@ -276,3 +276,18 @@ def test_discover_years(tmp_path: Path) -> None:
     for name in ("2012.yaml", "2011.yaml", "notes.yaml", "201.yaml", "3011.yaml", "2013.yml"):
         (tmp_path / name).write_text("", encoding="utf-8")
     assert discover_years(tmp_path) == [2011, 2012]
+
+
+def test_a_category_without_items(tmp_path: Path) -> None:
+    text = changed("  - id: bonus\n", "  - id: empty\n    numeral: 四\n    name: 空类\n    kind: base\n    max: 5\n"
+                   "    items: []\n  - id: bonus\n")
+    rules, problems = load(tmp_path, text)
+    assert rules is None and [(p.line, p.column, p.code, p.message) for p in problems] == [
+        (45, 5, "E312", "类别“空类”各条之和为 0 分，与其分值 5 分不符"),
+        (2, 1, "E313", "基础类别分值之和为 25 分，与 base_max 20 分不符")]
+
+
+def test_rules_without_a_base_category(tmp_path: Path) -> None:
+    rules, problems = load(tmp_path, FIXTURE.replace("    kind: base\n", "    kind: bonus\n"))
+    assert rules is None and [(p.line, p.column, p.code, p.message) for p in problems] == [
+        (2, 1, "E313", "基础类别分值之和为 0 分，与 base_max 20 分不符")]
