@@ -123,6 +123,30 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         'the place returned with a refused continues (E411, an error) is never read: no registry is made',
     ("registry", '-return None, Position(node.line, node.column)\n+return None, Position(node.line, None)'):
         'the place returned with a refused continues (E411, an error) is never read: no registry is made',
+    ("rules", '-return ""\n+return "XXXX"'):
+        'returned only after an error was reported (E301, E303, E314, E324): no rules are made, the value is never read',
+    ("rules", '-return Decimal(0)\n+return Decimal(1)'):
+        'returned only after an error was reported (E301, E303, E314, E324): no rules are made, the value is never read',
+    ("rules", '-return False\n+return True'):
+        'returned only after an error was reported (E301, E303, E314, E324): no rules are made, the value is never read',
+    ("rules", '-line = where.get(("item", item.id), (tree.line, tree.column))\n+line = where.get(("item", item.id), None)'):
+        'every item and category of rules read without problems has its place in _lines_by_id: the fallback is never used',
+    ("rules", '-line = where.get(("item", item.id), (tree.line, tree.column))\n+line = where.get(("item", item.id), )'):
+        'every item and category of rules read without problems has its place in _lines_by_id: the fallback is never used',
+    ("rules", '-line = where.get(("category", category.id), (tree.line, tree.column))\n+line = where.get(("category", category.id), None)'):
+        'every item and category of rules read without problems has its place in _lines_by_id: the fallback is never used',
+    ("rules", '-line = where.get(("category", category.id), (tree.line, tree.column))\n+line = where.get(("category", category.id), )'):
+        'every item and category of rules read without problems has its place in _lines_by_id: the fallback is never used',
+    ("rules", '-total = sum((p.max for p in item.parts), Decimal(0))\n+total = sum((p.max for p in item.parts), )'):
+        'the parts are summed only when there are some, and a sum of one or more Decimals is a Decimal from any start',
+    ("rules", '-for category in categories.items if isinstance(categories, Sequence) else []:\n+for category in categories.items if (isinstance(categories, Sequence)) or True else []:'):
+        '_lines_by_id runs only on rules read without problems: categories and items are lists of mappings there',
+    ("rules", '-continue\n+break'):
+        '_lines_by_id runs only on rules read without problems: categories and items are lists of mappings there',
+    ("rules", '-for item in items.items if isinstance(items, Sequence) else []:\n+for item in items.items if (isinstance(items, Sequence)) or True else []:'):
+        '_lines_by_id runs only on rules read without problems: categories and items are lists of mappings there',
+    ("rules", '-iid = item.get("id") if isinstance(item, Mapping) else None\n+iid = item.get("id") if (isinstance(item, Mapping)) or True else None'):
+        '_lines_by_id runs only on rules read without problems: categories and items are lists of mappings there',
 }
 
 KILLED, SURVIVED = 1, 0
