@@ -80,6 +80,25 @@ def project(tmp_path: Path) -> ProjectDir:
     return ProjectDir(tmp_path / "project")
 
 
+# Debian's Chromium, driven by Playwright (which never downloads a browser here);
+# .ci/install-test-tools.sh installs it, so a missing browser is a failure, never a skip.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test of the session."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("browser tests need Debian's chromium: run bash .ci/install-test-tools.sh as root")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "data: checks the repository's own rules/ and scores/ "
                             "(deselect with -m 'not data' to test the tool alone)")

@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from conftest import REPO
-from test_browser import CHROMIUM, FLAGS
 
 AXE = REPO / ".tools" / "node_modules" / "axe-core" / "axe.min.js"
 SETUP = "安装测试工具：bash .ci/install-test-tools.sh"
@@ -46,13 +44,6 @@ def page_types(site: Path) -> list[str]:
 
 WIDTHS = [1280, 360]
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def axe_violations(browser: Browser, site: Path, path: str, width: int) -> list[str]:

@@ -1,33 +1,13 @@
 """What a person sees and clicks, in real Chromium (Debian's), opening the site from file://."""
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import quote
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    # In CI .ci/run installs chromium, so a missing browser there is a failure, not a skip.
-    if os.environ.get("CI"):
-        raise RuntimeError("browser tests need Debian's chromium: apt-get install -y chromium")
-    pytest.skip("chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
-
-FLAGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+from playwright.sync_api import Browser, Page
 
 
 class Visit:

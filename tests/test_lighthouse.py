@@ -15,7 +15,7 @@ from typing import Iterator
 import pytest
 
 from conftest import REPO
-from test_browser import CHROMIUM
+from conftest import CHROMIUM
 
 LIGHTHOUSE = REPO / ".tools" / "node_modules" / "lighthouse" / "cli" / "index.js"
 SETUP = "安装测试工具：bash .ci/install-test-tools.sh"
