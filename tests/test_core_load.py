@@ -110,6 +110,17 @@ SYNTAX = [
      [(1, 1, 'E007', '文件是空的', '至少需要 county、year、status 和 scores')]),
     ('only-a-marker', '---\n', False,
      []),
+    # The hint looks at the line at fault and the two above it, never wraps to the last line, and
+    # names the first full-width colon, space or tab of an indentation only.
+    ("first-line-not-blamed-on-the-last", "a: b: c\nd: 1\ne: 2\nf：3\n", True,
+     [(1, 5, "E002", "YAML 格式错误：此处不能出现“:”", "检查缩进是否与上下行对齐；冒号后面要有一个空格；文字中若含“: ”请给整段加引号")]),
+    ("fullwidth-space-inside-a-line", "a: x\u3000y: z\n", True,
+     [(1, 7, "E002", "YAML 格式错误：此处不能出现“:”", "检查缩进是否与上下行对齐；冒号后面要有一个空格；文字中若含“: ”请给整段加引号")]),
+    ("two-fullwidth-colons", "a：1：2\nb: 2\n", True,
+     [(1, 2, "E002", "YAML 格式错误：此处不能出现“:”", "这一行用了全角冒号“：”，请改为半角冒号“:”并在其后加一个空格")]),
+    ("two-fullwidth-spaces", "a:\n  b: 1\n\u3000\u3000c: d: 2\n", True,
+     [(3, 1, "E002", "YAML 格式错误：此处不能出现“:”", "这一行开头有全角空格，请改用半角空格缩进")]),
+    ("two-tabs", "a: 1\n\t\tb: 2\n", True, [(2, 1, "E002", "YAML 格式错误：出现了 Tab 字符", "请用空格缩进，不要使用 Tab")]),
 ]
 
 
@@ -175,6 +186,7 @@ def test_a_scalar_document() -> None:
     ("a: 1\nb: 测试\n".encode("gbk"), None, (2, 4, "E001", "文件不是 UTF-8 编码（看起来是 GBK/GB18030 编码），无法读取")),
     (b"a: 1\n\xff\xfe", None, (2, 1, "E001", "文件不是 UTF-8 编码，无法读取")),
     (b"ab\ncd\xc3", None, (2, 3, "E001", "文件不是 UTF-8 编码，无法读取")),
+    (b"\n\xff", None, (2, 1, "E001", "文件不是 UTF-8 编码，无法读取")),
     (b"\xef\xbb\xbfab\xff", None, (1, 3, "E001", "文件不是 UTF-8 编码，无法读取")),
     ("a".encode("utf-16"), None, (1, 1, "E001", "文件不是 UTF-8 编码，无法读取")),
     (b"a\x00b", None, (1, 1, "E001", "文件不是 UTF-8 文本（含有空字符，可能是 UTF-16 编码）")),
