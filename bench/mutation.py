@@ -147,6 +147,22 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         '_lines_by_id runs only on rules read without problems: categories and items are lists of mappings there',
     ("rules", "_lines_by_id", '-iid = item.get("id") if isinstance(item, Mapping) else None\n+iid = item.get("id") if (isinstance(item, Mapping)) or True else None'):
         '_lines_by_id runs only on rules read without problems: categories and items are lists of mappings there',
+    ('rules', '_read_rules', '-year = 0\n+year = None'):
+        'set only on a path that reports an error (E301, E318, E319): no rules are made, the value is never read',
+    ('rules', '_read_rules', '-year = 0\n+year = 1'):
+        'set only on a path that reports an error (E301, E318, E319): no rules are made, the value is never read',
+    ('rules', '_read_rules', '-step = None\n+step = ""'):
+        'set only on a path that reports an error (E301, E318, E319): no rules are made, the value is never read',
+    ('load', 'decode', '-text = data.decode("utf-8")\n+text = data.decode("UTF-8")'):
+        'codec names are case-insensitive: UTF-8 is utf-8',
+    ('load', '_looks_like_gbk', '-data.decode("gb18030")\n+data.decode("GB18030")'):
+        'codec names are case-insensitive: GB18030 is gb18030',
+    ('load', 'decode', '-line = data.count(b"\\n", 0, exc.start) + 1\n+line = data.count(b"\\n", None, exc.start) + 1'):
+        'a start of None is a start of 0 for bytes.count',
+    ('load', 'decode', '-column = exc.start - (data.rfind(b"\\n", 0, exc.start) + 1) + 1\n+column = exc.start - (data.rfind(b"\\n", None, exc.start) + 1) + 1'):
+        'a start of None is a start of 0 for bytes.rfind',
+    ('load', '_TreeBuilder._check_anchor_and_tag', '-tag = getattr(event, "tag", None)\n+tag = getattr(event, "tag", )'):
+        'only scalar, mapping and sequence start events come here, and all of them have a tag attribute',
 }
 
 KILLED, SURVIVED = 1, 0
