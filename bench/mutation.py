@@ -210,19 +210,22 @@ def check_module(module: str, rerun: bool = True, extra: list[str] = ()) -> dict
     seconds = run_mutmut(module)
     found = verdicts(module)
     survivors = {name for name, code in found.items() if code != KILLED}
-    if rerun and survivors and not suite_passes_without_mutant(list(extra)):
-        raise SystemExit("the whole suite fails without any mutant: fix it, or leave the failing tests out "
-                         "with --rerun-arg=--deselect=…")
     started = time.monotonic()
-    still = sorted(name for name in survivors if not (rerun and killed_by_whole_suite(name, list(extra))))
-    equivalent, gaps = {}, []
-    for name in still:
+    equivalent, unexplained, gaps = {}, [], []
+    for name in sorted(survivors):
         diff = mutant_diff(module, name)
         reason = EQUIVALENT.get((module, function_of(name), diff))
-        if reason:
+        if reason:  # explained already: a re-run could only confirm that it survives
             equivalent[name] = reason
         else:
+            unexplained.append((name, diff))
+    if rerun and unexplained and not suite_passes_without_mutant(list(extra)):
+        raise SystemExit("the whole suite fails without any mutant: fix it, or leave the failing tests out "
+                         "with --rerun-arg=--deselect=…")
+    for name, diff in unexplained:
+        if not (rerun and killed_by_whole_suite(name, list(extra))):
             gaps.append((name, diff))
+    still = [*equivalent, *(name for name, _ in gaps)]
     counted = len(found) - len(equivalent)
     return {"module": module, "mutants": len(found), "killed": len(found) - len(still),
             "killed_by_mutmut": len(found) - len(survivors), "survived": len(still),
