@@ -121,6 +121,8 @@ SYNTAX = [
     ("two-fullwidth-spaces", "a:\n  b: 1\n\u3000\u3000c: d: 2\n", True,
      [(3, 1, "E002", "YAML 格式错误：此处不能出现“:”", "这一行开头有全角空格，请改用半角空格缩进")]),
     ("two-tabs", "a: 1\n\t\tb: 2\n", True, [(2, 1, "E002", "YAML 格式错误：出现了 Tab 字符", "请用空格缩进，不要使用 Tab")]),
+    ("quoted-merge-key-twice", "'<<': 1\n'<<': 2\n", False,
+     [(2, 1, "E003", "键“<<”重复出现（第 1 行已有）", "同一个键只能写一次，请删除或合并重复的一行")]),
 ]
 
 
@@ -187,6 +189,7 @@ def test_a_scalar_document() -> None:
     (b"a: 1\n\xff\xfe", None, (2, 1, "E001", "文件不是 UTF-8 编码，无法读取")),
     (b"ab\ncd\xc3", None, (2, 3, "E001", "文件不是 UTF-8 编码，无法读取")),
     (b"\n\xff", None, (2, 1, "E001", "文件不是 UTF-8 编码，无法读取")),
+    (b"a\nb\ncd\xff", None, (3, 3, "E001", "文件不是 UTF-8 编码，无法读取")),
     (b"\xef\xbb\xbfab\xff", None, (1, 3, "E001", "文件不是 UTF-8 编码，无法读取")),
     ("a".encode("utf-16"), None, (1, 1, "E001", "文件不是 UTF-8 编码，无法读取")),
     (b"a\x00b", None, (1, 1, "E001", "文件不是 UTF-8 文本（含有空字符，可能是 UTF-16 编码）")),
