@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, RULES_2011
+from conftest import FIXTURES, REPO, RULES_2011
 from htmltables import rows_by_id, table_rows
 from scoreboard.compare import compare_all, county_timeline, links, rank_change_label
 from scoreboard.project import check_project
@@ -81,6 +81,21 @@ def two_year_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 SITES = ["sample_site", "two_year_site"]
+GOLDEN = REPO / "tests" / "golden"
+
+
+@pytest.mark.parametrize("page, golden", [("2012/index.html", "ranking-2012.html"),
+                                           ("2012/county/luyu-qu.html", "scorecard-2012.html"),
+                                           ("2012/improved.html", "improved-2012.html"),
+                                           ("county/luyu-qu.html", "county-luyu-qu.html")])
+def test_golden_pages_of_a_compared_year(sample_site: Path, page: str, golden: str,
+                                         request: pytest.FixtureRequest) -> None:
+    """The sample's 2012 as a reader gets it (rewritten on purpose with pytest --update-golden)."""
+    actual = read(sample_site, page)
+    target = GOLDEN / golden
+    if request.config.getoption("--update-golden"):
+        target.write_text(actual, encoding="utf-8")
+    assert actual == target.read_text(encoding="utf-8"), f"{page} differs from {target}; run pytest --update-golden"
 
 
 @pytest.mark.parametrize("site_name", SITES)
