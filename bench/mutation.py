@@ -165,6 +165,18 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         'only scalar, mapping and sequence start events come here, and all of them have a tag attribute',
     ('load', '_TreeBuilder._as_key', '-if type(node) is Scalar and node.text not in seen and node.text != "<<":\n+if type(None) is Scalar and node.text not in seen and node.text != "<<":'):
         'the fast path for a new key that is not <<; the general path below it gives the same result, only slower',
+    ('load', 'parse', '-problem = exc.problem or exc.context or "语法错误"\n+problem = exc.problem or exc.context and "语法错误"'):
+        'libyaml reports every syntax error (MarkedYAMLError) with a problem and its mark: the fallbacks for a missing one are never taken',
+    ('load', 'parse', '-problem = exc.problem or exc.context or "语法错误"\n+problem = exc.problem or exc.context or "XX语法错误XX"'):
+        'libyaml reports every syntax error (MarkedYAMLError) with a problem and its mark: the fallbacks for a missing one are never taken',
+    ('load', 'parse', '-line_index, column, hint = _syntax_hint(lines, mark.line if mark else 0, problem)\n+line_index, column, hint = _syntax_hint(lines, mark.line if (mark) or True else 0, problem)'):
+        'libyaml reports every syntax error (MarkedYAMLError) with a problem and its mark: the fallbacks for a missing one are never taken',
+    ('load', 'parse', '-line_index, column, hint = _syntax_hint(lines, mark.line if mark else 0, problem)\n+line_index, column, hint = _syntax_hint(lines, mark.line if mark else 1, problem)'):
+        'libyaml reports every syntax error (MarkedYAMLError) with a problem and its mark: the fallbacks for a missing one are never taken',
+    ('load', 'parse', '-column = mark.column + 1 if mark else 1\n+column = mark.column + 1 if (mark) or True else 1'):
+        'libyaml reports every syntax error (MarkedYAMLError) with a problem and its mark: the fallbacks for a missing one are never taken',
+    ('load', 'parse', '-column = mark.column + 1 if mark else 1\n+column = mark.column + 1 if mark else 2'):
+        'libyaml reports every syntax error (MarkedYAMLError) with a problem and its mark: the fallbacks for a missing one are never taken',
 }
 
 # mutmut's exit codes: a failed test kills a mutant, and so does a timeout (a mutant that loops).
