@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterator, NamedTuple
 
 import jinja2
@@ -133,6 +134,7 @@ class ScorecardRows:
     def __init__(self, rules: Rules, year: int, base_url: str) -> None:
         self.changes: dict[Any, str] = {}  # a Change (last year's points, the change) → its two cells
         self._last_card: tuple[Any, dict] = (None, {})
+        self.pairs: dict[tuple[Decimal, Decimal], str] = {}  # (last year's points, this year's) → cells
         self.shared: dict[str, str] = {}  # unit or item id → its <th> and criterion cells
         for item in rules.items.values():
             link = f'<a href="{base_url}/{escape(urls.criteria_item(year, item.id))}">'
@@ -164,8 +166,11 @@ class ScorecardRows:
                 if linked is not None:
                     old_id = linked.get(unit.unit.id)
                     old = None if old_id is None else earlier.get(old_id)  # type: ignore[union-attr]
-                    before = self._change_cells(None if old is None or unit.points is None
-                                                else Change(old, unit.points - old), old_id is not None)
+                    new = unit.points
+                    if old is None or new is None:
+                        before = self._change_cells(None, old_id is not None)
+                    else:  # a pair of values already written this year is not worked out again
+                        before = self.pairs.get((old, new)) or self._pair_cells(old, new)
                 rows.append(self._unit_row(unit, blame, site, before))
         return Markup("".join(rows))
 
@@ -183,6 +188,10 @@ class ScorecardRows:
         last = "" if blame is None else f"<td>{_blame_cell(blame.get(unit.unit.id), site)}</td>"
         return (f'\n<tr id="{escape(urls.unit_anchor(unit.unit.id))}"{kind}>{self.shared[unit.unit.id]}'
                 f"<td>{points}</td><td>{fmt(unit.unit.max)}</td>{before}<td>{note}</td>{last}</tr>")
+
+    def _pair_cells(self, old: Decimal, new: Decimal) -> str:
+        cells = self.pairs[(old, new)] = self._change_cells(Change(old, new - old), True)
+        return cells
 
     def _change_cells(self, change: Any, linked: bool) -> str:
         """上年 and 变化 of one unit or item: "—" and 不可比 where it does not compare with
@@ -283,7 +292,16 @@ class CardChanges:
     county: CountyComparison
 
 
-def _span(delta: Delta) -> str:
+@lru_cache(maxsize=8192)
+def _points_span(change: Decimal) -> str:
+    """A change of points as a scorecard writes it; a year has few distinct ones."""
+    delta = points_delta(change)
+    return f'<span class="{delta.kind}">{delta.text}</span>'
+
+
+@lru_cache(maxsize=8192)
+def _rank_span(change: int | None) -> str:
+    delta = rank_delta(change)
     return f'<span class="{delta.kind}">{delta.text}</span>'
 
 
@@ -298,16 +316,16 @@ def card_changes(view: "YearView", slug: str) -> CardChanges | None:
     linked = comparison.links.categories  # type: ignore[union-attr]
     categories = {}
     for category in view.rules.categories:
-        if category.id in linked:
-            change = category_change(county, category.id)
-            categories[category.id] = Markup(
-                f"与{before}年度比较：上年 {change.previous_points.text} 分，{_span(change.points)}；"
-                f"上年类别第 {change.previous_rank.text} 名，{_span(change.rank)}")
-        else:
+        change = county.category(category.id) if category.id in linked else None
+        if change is None:
             categories[category.id] = Markup(f"本类别与{before}年度的类别不可比，不显示上年得分。")
-    total = total_change(county)
-    return CardChanges(before, False, Markup(f"上年 {total.previous_points.text} · {_span(total.points)}"),  # type: ignore[arg-type]
-                       Markup(f"上年第 {total.previous_rank.text} 名 · {_span(total.rank)}"), categories, county)
+        else:
+            categories[category.id] = Markup(
+                f"与{before}年度比较：上年 {fmt(change.previous)} 分，{_points_span(change.change)}；"
+                f"上年类别第 {change.previous_rank} 名，{_rank_span(change.rank_change)}")
+    return CardChanges(before, False,  # type: ignore[arg-type]
+                       Markup(f"上年 {fmt(county.previous_total)} · {_points_span(county.total_change)}"),  # type: ignore[arg-type]
+                       Markup(f"上年第 {county.previous_rank} 名 · {_rank_span(county.rank_change)}"), categories, county)
 
 
 class ImprovedRow(NamedTuple):
