@@ -3,10 +3,10 @@
     .venv/bin/python bench/mutation.py [values load validate score rules registry]
 
 For each module: ``mutmut run --max-children 1 "scoreboard.<module>.*"`` (the configuration
-is ``[tool.mutmut]`` in pyproject.toml), then every survivor is run again against the whole
-non-browser suite, because mutmut only runs the tests it saw calling the mutated function.
-A survivor that still survives is either listed in EQUIVALENT below, with the reason no test
-can tell it apart, or it is a gap in the tests. Prints one line per module and exits 1 when a
+is ``[tool.mutmut]`` in pyproject.toml). A survivor is either listed in EQUIVALENT below, with
+the reason no test can tell it apart, or it is run again against the whole non-browser suite
+(mutmut only runs the tests it saw calling the mutated function); one that survives that too
+is a gap in the tests. Prints one line per module and exits 1 when a
 module scores under 95% of its non-equivalent mutants. Not part of .ci/run: see
 bench/README.md for how long it takes.
 
