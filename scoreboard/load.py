@@ -76,7 +76,7 @@ _SYNTAX_MESSAGES = {
     "found a tab character": "出现了 Tab 字符",
     "found unknown escape character": "双引号字符串中有未知的转义字符“\\”",
     "block sequence entries are not allowed": "此处不能开始列表（“-”）",
-    "expected <document start>": "文件中出现了第二段内容",
+    "did not find expected <document start>": "文件中出现了第二段内容（或多余的“%”指令）",
 }
 
 _FULLWIDTH_COLON_KEY = re.compile(r"^\s*[^\s#:：][^:#]*：")

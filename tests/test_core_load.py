@@ -218,3 +218,9 @@ def test_load_file_of_a_missing_file(tmp_path: Path) -> None:
     assert tree is None
     assert [(p.path, p.line, p.column, p.code, p.message) for p in problems] == [
         ("scores/none.yaml", 0, 0, "E000", "无法读取文件：No such file or directory")]
+
+
+def test_a_directive_without_a_document_is_reported_in_chinese() -> None:
+    from scoreboard.load import parse
+    _, problems = parse("%YAML 1.1\n", "f.yaml")
+    assert [p.message for p in problems] == ["YAML 格式错误：文件中出现了第二段内容（或多余的“%”指令）"]
