@@ -74,7 +74,7 @@ def load_registry(path: Path, display_path: str) -> tuple[Registry | None, list[
         if key.text not in ("counties", "demo"):
             err(key, "E403", f"不认识的键“{key.text}”", "顶层只能有 counties 和 demo")
     demo_node = tree.get("demo")
-    demo = isinstance(demo_node, Scalar) and demo_node.plain and demo_node.text == "true"
+    demo = isinstance(demo_node, Scalar) and demo_node.text == "true"  # "true" quoted or not, as E404 accepts
     if demo_node is not None and not (isinstance(demo_node, Scalar) and demo_node.text in ("true", "false")):
         err(demo_node, "E404", "“demo”只能是 true 或 false")
     counties: dict[str, County] = {}

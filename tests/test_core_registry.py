@@ -188,3 +188,11 @@ def test_active_in(tmp_path: Path, years: str, first: int, last: int) -> None:
     registry, _ = load(tmp_path, "counties:\n  - slug: a\n    name: 甲\n" + years)
     county = registry.counties["a"]
     assert [y for y in range(1999, 2101) if county.active_in(y)] == list(range(first, last + 1))
+
+
+def test_a_quoted_demo_true_is_true(tmp_path) -> None:
+    from scoreboard.registry import load_registry
+    path = tmp_path / "counties.yaml"
+    path.write_text("demo: 'true'\ncounties:\n  - slug: a-xian\n    name: 甲县\n", encoding="utf-8")
+    registry, problems = load_registry(path, "scores/counties.yaml")
+    assert problems == [] and registry is not None and registry.demo is True
