@@ -2,9 +2,10 @@
 
 A save of a score file re-reads that file alone (``pipeline.Session``), scores its year again,
 and writes that county's scorecard first, then the year's rankings, then the rest of the
-year and the year after (whose comparisons it moves); a page is written only when its bytes
-change, and the years the save did not touch are not rendered at all. The result is the
-same, byte for byte, as a full build (tests/test_serve.py holds it to that), except that a
+year and every later year (they compare with it, and their time charts and the county pages
+show it); a page is written only when its bytes change, and earlier years are not rendered
+at all. The result is the same, byte for byte, as a full build (tests/test_serve.py holds it
+to that, over three years), except that a
 preview writes no ``SHA256SUMS``. A change to the rules, the registry, the content pages, the
 theme or ``mkdocs.yml`` rebuilds everything, as does the first save that makes the work tree
 differ from its commit (every page's footer says so).
@@ -84,8 +85,11 @@ class Preview:
             return self._refused(failed, started)
         if last is None or _frame_changed(last, prepared):
             return self.build_all()
-        years = [year for year, view in prepared.views.items() if view is not last.views.get(year)]
-        first = _edited_first(last, prepared, years)
+        changed_years = [year for year, view in prepared.views.items() if view is not last.views.get(year)]
+        # A year's pages show every county up to that year (time charts, county pages): from
+        # the first year that changed, every later year is rendered again too.
+        years = [year for year in prepared.views if changed_years and year >= min(changed_years)]
+        first = _edited_first(last, prepared, changed_years)
         written = write_data_pages(site_engine.theme_environment(self.settings), prepared, self.request.site_dir,
                                    site_engine.content_pages(self.settings), years=years, first=first)
         if prepared.site.latest in years:  # the home page shows the latest ranking

@@ -136,3 +136,31 @@ def test_a_broken_save_keeps_the_last_good_preview(tmp_path: Path) -> None:
     done = preview.refresh({score})
     assert done.problems >= 1 and "nanxi-shi.yaml:" in out.getvalue() and "E204" in out.getvalue() and "预览保持上一次的结果" in out.getvalue()
     assert _tree(tmp_path / "preview") == before
+
+
+def _third_year(root: Path) -> None:
+    """2013, a copy of 2012 (rules and scores with their year changed): three years, so that a
+    save in the first one moves pages two years later (time charts, county pages)."""
+    from conftest import RULES_2012_FILE
+    (root / "rules" / "2013.yaml").write_text(
+        RULES_2012_FILE.read_text(encoding="utf-8").replace("year: 2012", "year: 2013", 1), encoding="utf-8")
+    (root / "scores" / "2013").mkdir()
+    for path in (root / "scores" / "2012").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8").replace("year: 2012", "year: 2013", 1)
+        (root / "scores" / "2013" / path.name).write_text(text, encoding="utf-8")
+
+
+def test_a_save_in_the_first_of_three_years_equals_a_full_build(tmp_path: Path) -> None:
+    import io
+    from scoreboard.preview import Preview
+    from scoreboard.publish import BuildRequest
+
+    root = _sample_without_git(tmp_path / "p")
+    _third_year(root)
+    preview = Preview(BuildRequest(root, tmp_path / "preview", False, REPO / "mkdocs.yml", REPO), io.StringIO())
+    assert preview.build_all().whole_site and (tmp_path / "preview" / "2013" / "index.html").is_file()
+    oldest = root / "scores" / "2011" / "qihe-qu.yaml"
+    _edit(oldest, _first_unit_line(oldest), "  1.1: {score: 0.5, note: 三年后仍在图上}\n")
+    done = preview.refresh({oldest})
+    assert not done.whole_site and done.written > 0
+    assert _tree(tmp_path / "preview") == _full_build(root, tmp_path / "full")
