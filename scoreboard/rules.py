@@ -121,6 +121,10 @@ class Rules:
     def items_of_department(self, name: str) -> tuple[Item, ...]:
         return tuple(i for i in self.items.values() if name in i.departments)
 
+    def points_of_department(self, name: str) -> Decimal:
+        """The maximum of every item a department assesses, added up."""
+        return sum((i.max for i in self.items_of_department(name)), Decimal(0))
+
 
 class _Reader(Reporter):
     """Reads typed fields out of the rules tree, turning every mismatch into a problem."""

@@ -36,8 +36,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from .problems import Problem, error, warning
-from .rules import BASE, BONUS, Rules, load_rules
-from .values import fmt
+from .rules import BASE, BONUS, Rules, discover_years, load_rules
+from .values import YEAR, fmt
 
 # --- Codes -------------------------------------------------------------------------------
 READ_FAILED = "E380"      # the document cannot be read at all: nothing is written
@@ -72,7 +72,7 @@ _PART_TOKENS = re.compile(
     rf"|(?P<bare>(?<![0-9０-９.．])(?P<n2>{NUM})\s*分\s*{_CLOSE})"
     rf"|(?P<open>{_OPEN})|(?P<close>{_CLOSE})")
 _DEPT_SPLIT = re.compile(r"[、，,；;/／\s\u3000]+")
-_YEAR_IN_TITLE = re.compile(r"([12][0-9]{3})\s*年")
+_YEAR_IN_TITLE = re.compile(rf"({YEAR})\s*年")
 _PUNCTUATION_ONLY = re.compile(r"^[）)。.，,；;、\s]*$")
 # Zero-width and direction-control characters, control characters: nobody typed them.
 _INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
@@ -1023,8 +1023,7 @@ def import_file(path: Path, year: int, display_path: str, reference: Rules | Non
 def reference_path(rules_dir: Path, year: int) -> Path | None:
     """The rules to reuse: the previous year's, else the newest earlier year present; for the
     first year on record, that year's own file (a re-import), else the nearest later year."""
-    years = sorted(int(p.stem) for p in rules_dir.glob("*.yaml") if re.fullmatch(r"[12][0-9]{3}", p.stem)) \
-        if rules_dir.is_dir() else []
+    years = discover_years(rules_dir) if rules_dir.is_dir() else []
     earlier = [y for y in years if y < year]
     if earlier:
         return rules_dir / f"{earlier[-1]}.yaml"
