@@ -210,8 +210,9 @@ def serve(preview: Preview, host: str, port: int, watched: list[tuple[Path, bool
                     changed.add(Path(getattr(event, name)))
             wake.set()
 
-    handler = partial(_Handler, directory=str(preview.request.site_dir))
-    _Handler.preview = preview
+    # A subclass per server: the preview it serves is its own, not state of this module.
+    handler = partial(type("PreviewHandler", (_Handler,), {"preview": preview}),
+                      directory=str(preview.request.site_dir))
     server = http.server.ThreadingHTTPServer((host, port), handler)
     observer = Observer()
     for path, recursive in watched:  # (folder, with its subfolders?)
