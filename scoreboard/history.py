@@ -400,11 +400,3 @@ def _add_releases(root: Path, history: History) -> None:
         history.releases[int(year_text)] = Release(int(year_text), tag, commit, date)
         history.after_release[int(year_text)] = git.first_parent_after(root, commit)
 
-
-def checkout_data(root: Path, commit: str, target: Path) -> bool:
-    """``rules/`` and ``scores/`` as they were at ``commit``, written into ``target``."""
-    return git.checkout_data(root, commit, target)
-
-
-def stamp_for(root: Path) -> git.Stamp:
-    return git.stamp_for(root)

@@ -11,10 +11,10 @@ from pathlib import Path
 import tempfile
 
 from .compare import compare_years
-from .history import History, HistoryCache, checkout_data, load_history
+from .history import History, HistoryCache, load_history
 from .problems import Problem
 from .project import CheckCache, Project, check_project
-from .git import Stamp
+from .git import Stamp, checkout_data
 from .render import Site, YearView
 from .rules import Rules
 from .score import CountyScore, YearResults, score_sheet, score_year

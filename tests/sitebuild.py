@@ -20,14 +20,15 @@ def fixture_project(target: Path) -> Path:
     return target
 
 
-def sample_project(target: Path) -> Path:
-    """The sample data with its rules (2011, and the invented 2012), committed once so that
-    pages carry a version stamp."""
+def sample_project(target: Path, commit: bool = True) -> Path:
+    """The sample data with its rules (2011, and the invented 2012); committed once, so that
+    pages carry a version stamp, unless ``commit`` is false."""
     shutil.copytree(SAMPLE, target / "scores")
     (target / "rules").mkdir()
     shutil.copy(RULES_2011_FILE, target / "rules" / "2011.yaml")
     shutil.copy(RULES_2012_FILE, target / "rules" / "2012.yaml")
-    Repo(target).commit("2011年度考核结果（示例）", "县总工会考核办", "2012-01-05T10:00:00+08:00")
+    if commit:
+        Repo(target).commit("2011年度考核结果（示例）", "县总工会考核办", "2012-01-05T10:00:00+08:00")
     return target
 
 

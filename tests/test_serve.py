@@ -60,13 +60,8 @@ def test_serve_rebuilds_after_a_score_edit(tmp_path: Path) -> None:
 # --- the preview's incremental rebuild: the same bytes as a full build ---------------------------
 
 def _sample_without_git(target: Path) -> Path:
-    import shutil
-    from conftest import RULES_2011_FILE, RULES_2012_FILE, SAMPLE
-    shutil.copytree(SAMPLE, target / "scores")
-    (target / "rules").mkdir()
-    shutil.copy(RULES_2011_FILE, target / "rules" / "2011.yaml")
-    shutil.copy(RULES_2012_FILE, target / "rules" / "2012.yaml")
-    return target
+    from sitebuild import sample_project
+    return sample_project(target, commit=False)
 
 
 def _tree(site: Path) -> dict[str, bytes]:
