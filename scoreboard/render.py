@@ -623,6 +623,13 @@ class YearView:
         return later is None or vars(later).get(_EARLIER) is not self.results
 
     @property
+    def in_series(self) -> bool:
+        """Whether this year is linked to another one: only then has a county a history, a
+        time chart and a page over all years. A site of one year has none of them, which are
+        its scorecards again (and a file each: a national site would write 2,900 more)."""
+        return vars(self.results).get(_EARLIER) is not None or not self.latest
+
+    @property
     def example_note(self) -> str | None:
         return example_note(self.rules)
 
@@ -746,7 +753,8 @@ class Renderer:
             return path, self.render("county.html", path, section="county", standing=standing,
                                      chart=category_chart(standing.score, view), rows=self._rows(view),
                                      changes=changes, compared=None if changes is None or changes.new else changes.county,
-                                     trend=trend_svg(self._timelines(view).of(key), standing.score.name, year),
+                                     trend=trend_svg(self._timelines(view).of(key), standing.score.name, year)
+                                     if view.in_series else None,
                                      **common)
         if kind == HISTORY:
             timelines = self._timelines(view)
@@ -797,10 +805,10 @@ class Task(NamedTuple):
 def tasks(view: YearView) -> list[Task]:
     """Every page and download of one year, the big aggregate pages first (they take longest).
     The latest year also carries every county's page over all years (``county/<slug>.html``),
-    one per slug that has a result in any year."""
+    one per slug that has a result in any year, once there are two years in a row."""
     year = view.year
     counties = sorted({slug for results in years_through(view.results).values()
-                       for slug in results.by_slug()}) if view.latest else []
+                       for slug in results.by_slug()}) if view.latest and view.in_series else []
     return ([Task(year, SECTION, name) for name, _ in SECTIONS]
             + [Task(year, DEPARTMENT, d.slug) for d in view.rules.departments]
             + [Task(year, DOWNLOAD, name) for name in DOWNLOADS]

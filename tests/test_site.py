@@ -37,6 +37,17 @@ def test_golden_pages(fixture_site: Path, page: str, golden: str, request: pytes
     assert actual == target.read_text(encoding="utf-8"), f"{page} differs from {target}; run pytest --update-golden"
 
 
+def test_one_year_has_no_pages_over_the_years(fixture_site: Path, sample_site: Path) -> None:
+    """A site of one year has no county pages over all years and no time charts (they would
+    repeat each scorecard); from the second year on, every county has both."""
+    assert not (fixture_site / "county").exists()
+    assert all('class="trend"' not in card.read_text(encoding="utf-8")
+               for card in (fixture_site / "2011" / "county").glob("*.html"))
+    cards = sorted((sample_site / "2012" / "county").glob("*.html"))
+    assert cards and all('<figure class="trend">' in card.read_text(encoding="utf-8") for card in cards)
+    assert (sample_site / "county" / "luyu-qu.html").is_file()
+
+
 def test_ranking_rows_with_shared_ranks(fixture_site: Path) -> None:
     rows = [cells for _, cells in table_rows(read(fixture_site, "2011/index.html"))][1:]
     assert [(r[0], r[1], r[2]) for r in rows] == [("1", "东滢区", "105"), ("2", "北杉县", "102"), ("2", "南溪市", "102")]
