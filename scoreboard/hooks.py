@@ -4,9 +4,10 @@
 ``on_*`` hooks named in mkdocs.yml (``hooks:``). MkDocs renders the hand-written pages of
 ``content/`` and copies the theme's assets; everything made from data is rendered by
 ``scoreboard.render`` with the theme's Jinja environment and written by
-``publish.write_data_pages``. Generated pages are registered as files whose source *is*
-their destination, so MkDocs resolves links to them from Markdown but never copies them
-(its ``copy_file`` skips a file onto itself), and no page passes through Markdown.
+``publish.start_data_pages`` on every core while MkDocs renders the content pages. Generated
+pages are registered as files (``DataPage``) whose source *is* their destination and which
+MkDocs never copies, so it resolves links to them from Markdown, and no page passes through
+Markdown.
 
 The prepared data travels on the MkDocs config object, the one value MkDocs hands to every
 hook: no module state. A plain ``mkdocs build`` or ``serve`` (no ``build.py``) prepares it
@@ -34,7 +35,7 @@ from scoreboard.git import stamp_for  # noqa: E402
 from scoreboard.inputs import scan_site  # noqa: E402
 from scoreboard.pipeline import CheckFailed, Prepared, prepare  # noqa: E402
 from scoreboard.problems import Problem, print_text  # noqa: E402
-from scoreboard.publish import data_page_paths, prepare_environment, write_data_pages  # noqa: E402
+from scoreboard.publish import data_page_paths, prepare_environment, start_data_pages  # noqa: E402
 
 log = logging.getLogger("mkdocs.scoreboard")
 PREPARED = "scoreboard_prepared"  # the attribute of the config that carries the prepared data
@@ -42,6 +43,7 @@ CONTENT_ONLY = "scoreboard_content_only"  # set: render the content pages, leave
 ENVIRONMENT = "scoreboard_environment"  # after a build: the theme's Jinja environment
 CONTENT = "scoreboard_content"  # after a build: (title, url, text) of the hand-written pages
 DIGESTS = "scoreboard_digests"  # after a build: SHA-256 of every data page written, by path
+WRITER = "scoreboard_writer"  # during a build: the data pages being written (publish.PageWriter)
 
 
 class SiteEngineError(Exception):
@@ -81,6 +83,10 @@ def render_site(settings: MkDocsConfig, prepared: Prepared, site_dir: Path) -> N
     except (MkDocsException, SystemExit) as exc:
         raise SiteEngineError(str(exc)) from None
     finally:
+        writer = getattr(settings, WRITER, None)
+        if writer is not None:  # MkDocs failed after on_env: stop the data pages' workers
+            writer.abandon()
+            setattr(settings, WRITER, None)
         if saved_epoch is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
@@ -164,12 +170,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if getattr(config, CONTENT_ONLY, False):  # the data pages are not in this folder
         return files
     for path in data_page_paths(_prepared(config)):
-        files.append(File(path, config.site_dir, config.site_dir, use_directory_urls=False))
+        files.append(DataPage(path, config.site_dir, config.site_dir, use_directory_urls=False))
     return files
 
 
+class DataPage(File):
+    """A page or download the scoreboard writes itself (during the build, from on_env on):
+    MkDocs resolves links to it from content pages, and never copies it."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        return None
+
+
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
-    """All content pages are read by now: render the data pages and the search index."""
+    """All content pages are read by now: start rendering the data pages and the search
+    index on every core, while MkDocs renders the content pages (finished in on_post_build)."""
     content = [(f.page.title or "", f.url, f.page.content or "") for f in files.documentation_pages() if f.page]
     setattr(config, ENVIRONMENT, env)
     setattr(config, CONTENT, content)
@@ -178,9 +193,17 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
         return env
     digests: dict[str, str] = {}
     setattr(config, DIGESTS, digests)
-    written = write_data_pages(env, _prepared(config), Path(config.site_dir), content, digests=digests)
-    log.info(f"scoreboard: wrote {written} data pages and downloads")
+    setattr(config, WRITER, start_data_pages(env, _prepared(config), Path(config.site_dir), content, digests=digests))
     return env
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """MkDocs has written its pages: help with the data pages left, and wait for them all."""
+    writer = getattr(config, WRITER, None)
+    if writer is None:
+        return
+    setattr(config, WRITER, None)
+    log.info(f"scoreboard: wrote {writer.finish()} data pages and downloads")
 
 
 def on_page_context(context: dict, page: Any, config: MkDocsConfig, nav: Any) -> dict:

@@ -14,10 +14,11 @@ import errno
 import hashlib
 import os
 import shutil
+import signal
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from . import inputs
 from .git import stamp_for
@@ -262,6 +263,11 @@ def guard_dist_dir(dist_dir: Path) -> None:
 
 # Below this many pages, starting workers costs more than it saves (a city's site).
 PARALLEL_PAGES = 600
+# The most jobs a process claims at once: small claims keep the cores evenly busy to the end,
+# and the lock is taken a few hundred times per national site.
+MOST_CLAIMED = 16
+
+Job = Callable[[], Iterable[tuple[str, "str | bytes"]]]  # makes one or more files: (path, text)
 
 
 def data_page_paths(prepared: Prepared) -> list[str]:
@@ -283,26 +289,156 @@ def prepare_environment(env: Any, prepared: Prepared) -> Renderer:
 def write_data_pages(env: Any, prepared: Prepared, site_dir: Path, content_pages: list[tuple[str, str, str]],
                      years: Iterable[int] | None = None, first: Iterable[Task] = (),
                      digests: dict[str, str] | None = None) -> int:
-    """The data pages, the downloads as released, the search page and the search index.
+    """The data pages, the downloads as released, the search page and the search index,
+    written before returning (``start_data_pages`` for the arguments). Returns the number of
+    files written."""
+    return start_data_pages(env, prepared, site_dir, content_pages, years, first, digests).finish()
+
+
+def start_data_pages(env: Any, prepared: Prepared, site_dir: Path, content_pages: list[tuple[str, str, str]],
+                     years: Iterable[int] | None = None, first: Iterable[Task] = (),
+                     digests: dict[str, str] | None = None) -> "PageWriter":
+    """Start writing the data pages on every core and return at once, so that the site
+    engine renders its own pages meanwhile; ``finish()`` the writer to have them all.
 
     ``env`` is the theme's Jinja environment; ``content_pages`` are (title, url, text) of the
     hand-written pages, for the search index. ``years`` limits the work to those years' pages
-    (a preview after a save); ``first`` are written before anything else, so the page a
-    person just edited is on disk first; ``digests`` collects the SHA-256 of what is written.
-    Returns the number of files written."""
+    (a preview after a save); ``first`` are written before this returns, so the page a
+    person just edited is on disk first; ``digests`` collects the SHA-256 of what is written."""
     renderer = prepare_environment(env, prepared)
-    chosen = list(prepared.views) if years is None else [y for y in prepared.views if y in set(years)]
+    views, history = prepared.views, prepared.history
+    chosen = list(views) if years is None else [y for y in views if y in set(years)]
     first = [t for t in first if t.year in chosen]
-    work = first + [t for y in chosen for t in tasks(prepared.views[y]) if t not in first]
-    written = write_pages(renderer, prepared.views, prepared.history, site_dir, work, len(first), digests=digests)
-    for year, view in (prepared.released or {}).items():
-        for path, text in renderer.release_downloads(view) if year in chosen else ():
-            written += write_text(site_dir, path, text, digests)
-    written += write_text(site_dir, "search.html", renderer.render("search.html", "search.html", section="search"),
-                          digests)
-    for path, text in index_files({y: prepared.views[y] for y in chosen}, content_pages).items():
-        written += write_text(site_dir, path, text, digests)
-    return written
+    later = [t for y in chosen for t in tasks(views[y]) if t not in first]
+
+    def page(task: Task) -> Job:
+        return lambda: [renderer.render_task(views[task.year], history, task)]
+
+    released: list[Job] = [lambda view=view: renderer.release_downloads(view)
+                           for year, view in (prepared.released or {}).items() if year in chosen]
+    shared: list[Job] = [
+        lambda: [("search.html", renderer.render("search.html", "search.html", section="search"))],
+        lambda: index_files({y: views[y] for y in chosen}, content_pages).items(),
+    ]
+    # The long jobs (whole-year pages and downloads) go first, so that none is left to one
+    # core at the end; the scorecards, all alike, fill in behind them.
+    heavy = [page(t) for t in later if not t.per_county] + released + shared
+    writer = PageWriter(site_dir, heavy + [page(t) for t in later if t.per_county], digests)
+    writer.run([page(t) for t in first])
+    writer.start()
+    return writer
+
+
+class PageWriter:
+    """Renders and writes a list of jobs with every core: forked children claim a few jobs at
+    a time from a counter they share, until none is left; ``finish()`` has this process
+    claim what is left, then waits for the children.
+
+    The children inherit the scored results and the templates, so nothing is pickled; they
+    report the digests of what they wrote through a pipe.
+    """
+
+    def __init__(self, site_dir: Path, jobs: list[Job], digests: dict[str, str] | None = None,
+                 workers: int | None = None) -> None:
+        self.site_dir = site_dir
+        self.jobs = jobs
+        self.digests = digests
+        self.written = 0
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self.children: list[tuple[int, int]] = []  # (pid, the pipe its report comes through)
+        self.next_job = None
+
+    def run(self, jobs: Iterable[Job], digests: dict[str, str] | None = None) -> int:
+        """Write these jobs' files here and now; the number written."""
+        found = self.digests if digests is None else digests
+        written = 0
+        for job in jobs:
+            for path, text in job():
+                written += write_text(self.site_dir, path, text, found)
+        self.written += written
+        return written
+
+    def start(self) -> None:
+        """Fork the children, unless there is too little work or a single core."""
+        if self.workers < 2 or len(self.jobs) < PARALLEL_PAGES or not hasattr(os, "fork"):
+            return
+        import multiprocessing  # a counter in memory shared with the children, and its lock
+        self.next_job = multiprocessing.get_context("fork").Value("q", 0)
+        for _ in range(self.workers):
+            reading, writing = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: claim and write jobs, send its digests, report by exit status
+                os.close(reading)
+                self._child(writing)
+            os.close(writing)
+            self.children.append((pid, reading))
+
+    def _child(self, report: int) -> None:
+        status = 1
+        try:
+            found: dict[str, str] = {}
+            written = 0
+            while self._more():
+                written += self.run(self._claimed(), found)
+            with os.fdopen(report, "w", encoding="utf-8") as pipe:
+                pipe.write(f"{written}\n" + "".join(f"{digest} {path}\n" for path, digest in found.items()))
+            status = 0
+        except BaseException:
+            import traceback
+            traceback.print_exc()
+        finally:
+            os._exit(status)
+
+    def _more(self) -> bool:
+        return self.next_job is None or self.next_job.value < len(self.jobs)
+
+    def _claimed(self) -> list[Job]:
+        """The next few jobs nobody has taken yet (fewer as the end nears)."""
+        if self.next_job is None:
+            return []
+        with self.next_job.get_lock():
+            start = self.next_job.value
+            count = max(1, min(MOST_CLAIMED, (len(self.jobs) - start) // (4 * self.workers)))
+            self.next_job.value = start + count
+        return self.jobs[start:start + count]
+
+    def finish(self) -> int:
+        """Every job written (this process takes its share of what is left); the number of
+        files written."""
+        try:
+            if self.next_job is None:
+                self.run(self.jobs)
+            else:
+                while self._more():
+                    self.run(self._claimed())
+        except BaseException:
+            self.abandon()
+            raise
+        self.jobs = []
+        failed = False
+        for pid, reading in self.children:
+            with os.fdopen(reading, encoding="utf-8") as pipe:  # read before waiting: a full pipe blocks the child
+                reported = pipe.read().splitlines()
+            _, status = os.waitpid(pid, 0)
+            if status != 0 or not reported:
+                failed = True
+                continue
+            self.written += int(reported[0])
+            if self.digests is not None:
+                self.digests.update(line.split(" ", 1)[::-1] for line in reported[1:])
+        self.children = []
+        if failed:
+            raise RuntimeError("a page-writing process failed")
+        return self.written
+
+    def abandon(self) -> None:
+        """Stop the children (the build failed elsewhere and its folder is going away)."""
+        for pid, reading in self.children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(reading)
+        self.children = []
 
 
 def write_text(site_dir: Path, path: str, text: str | bytes, digests: dict[str, str] | None = None) -> int:
@@ -319,60 +455,3 @@ def write_text(site_dir: Path, path: str, text: str | bytes, digests: dict[str, 
         target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return 1
-
-
-def write_pages(renderer: Renderer, views: dict, history: Any, site_dir: Path, work: list[Task],
-                first: int = 0, jobs: int | None = None, digests: dict[str, str] | None = None) -> int:
-    """Render these pages and write them, on every core; the ``first`` tasks in this process
-    before the others start (a preview puts the edited scorecard and the rankings there).
-
-    The extra cores are forked children that inherit the scored results and the templates,
-    so nothing is pickled; the parent renders a share itself instead of waiting, which
-    also keeps one process fewer in memory.
-    """
-    def write(chunk: list[Task], found: dict[str, str] | None = digests) -> int:
-        written = 0
-        for task in chunk:
-            path, text = renderer.render_task(views[task.year], history, task)
-            written += write_text(site_dir, path, text, found)
-        return written
-
-    written = write(work[:first])
-    rest = work[first:]
-    jobs = jobs or os.cpu_count() or 1
-    if jobs < 2 or len(rest) < PARALLEL_PAGES or not hasattr(os, "fork"):
-        return written + write(rest)
-    shares = _chunks(rest, jobs)  # round-robin: big aggregate pages spread over the cores
-    children = []
-    for share in shares[1:]:
-        reading, writing = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: write its share, send its digests, report by exit status
-            status = 1
-            try:
-                os.close(reading)
-                found: dict[str, str] = {}
-                write(share, found)
-                with os.fdopen(writing, "w", encoding="utf-8") as pipe:
-                    pipe.write("".join(f"{digest} {path}\n" for path, digest in found.items()))
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(writing)
-        children.append((pid, reading))
-    written += write(shares[0])
-    for (pid, reading), share in zip(children, shares[1:]):
-        with os.fdopen(reading, encoding="utf-8") as pipe:  # read before waiting: a full pipe blocks the child
-            reported = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
-            raise RuntimeError("a page-writing process failed")
-        if digests is not None:
-            digests.update(line.split(" ", 1)[::-1] for line in reported.splitlines())
-        written += len(share)  # a child's count is not reported back: at most its share
-    return written
-
-
-def _chunks(work: list, count: int) -> list[list]:
-    """Round-robin, so each chunk mixes big aggregate pages and small scorecards."""
-    return [work[i::count] for i in range(count) if work[i::count]]

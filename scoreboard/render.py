@@ -801,6 +801,11 @@ class Task(NamedTuple):
     kind: str  # SECTION, COUNTY, DEPARTMENT, DOWNLOAD or HISTORY (a county over all years)
     key: str  # the section's name, the county's slug, the department's slug, the file's name
 
+    @property
+    def per_county(self) -> bool:
+        """A page of one county (quick, and one per county), not a page of the whole year."""
+        return self.kind in (COUNTY, HISTORY)
+
 
 def tasks(view: YearView) -> list[Task]:
     """Every page and download of one year, the big aggregate pages first (they take longest).
