@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Callable
 from pathlib import Path
 
+from .cores import map_on_cores
 from .inputs import is_plain_dir, is_plain_file, scan_project
 from .compare import link_problems
 from .load import load_file
@@ -252,12 +252,8 @@ def _validate_all(root: Path, tasks: list[tuple[int, Path]], project: Project, j
     args = [(str(root), tasks[i][0], str(tasks[i][1])) for i in todo]
     validate = partial(_validate_task, rules=project.rules, registry=project.registry)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    if jobs > 1 and len(args) >= PARALLEL_THRESHOLD:
-        # Parsing is most of the cost and each file is independent: use every core.
-        with ProcessPoolExecutor(jobs) as pool:
-            found = list(pool.map(validate, args, chunksize=64))
-    else:
-        found = [validate(a) for a in args]
+    # Parsing is most of the cost and each file is independent: use every core.
+    found = map_on_cores(validate, args, jobs if len(args) >= PARALLEL_THRESHOLD else 1)
     for index, result in zip(todo, found):
         results[index] = result
         cache.loaded[tasks[index][1]] = (keys[index], result)

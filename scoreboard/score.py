@@ -145,21 +145,31 @@ class YearResults:
 
 
 def score_sheet(rules: Rules, sheet: ScoreSheet) -> CountyScore:
-    """Every unit of the rules, scored from the sheet; a final sheet's absent bonus is 0."""
-    def unit_result(unit: Unit) -> UnitResult:
-        entry = sheet.entries.get(unit.id)
-        if entry is not None:
-            return UnitResult(unit, entry.score, entry.note)
-        if unit.is_bonus and not sheet.is_draft:
-            return UnitResult(unit, ZERO, "")
-        return UnitResult(unit, None, "")
+    """Every unit of the rules, scored from the sheet; a final sheet's absent bonus is 0.
 
-    categories = tuple(
-        CategoryResult.of(category, tuple(
-            ItemResult.of(item, tuple(unit_result(u) for u in item.units)) for item in category.items))
-        for category in rules.categories
-    )
-    return CountyScore(sheet.slug, sheet.name, sheet.status, categories)
+    Plain loops, one pass per item: a national build scores 145,000 units."""
+    entries = sheet.entries
+    absent_bonus = None if sheet.is_draft else ZERO  # a final sheet gives 0 to a bonus not written
+    categories = []
+    for category in rules.categories:
+        items = []
+        for item in category.items:
+            units = []
+            points, pending = ZERO, False
+            for unit in item.units:
+                entry = entries.get(unit.id)
+                if entry is not None:
+                    units.append(UnitResult(unit, entry.score, entry.note))
+                    points += entry.score
+                elif unit.is_bonus and absent_bonus is not None:
+                    units.append(UnitResult(unit, absent_bonus, ""))
+                else:
+                    units.append(UnitResult(unit, None, ""))
+                    pending = True
+            items.append(ItemResult(item, tuple(units), points, pending))
+        categories.append(CategoryResult(category, tuple(items),
+                                         min(sum((i.points for i in items), ZERO), category.max)))
+    return CountyScore(sheet.slug, sheet.name, sheet.status, tuple(categories))
 
 
 def competition_ranks(values: Iterable[tuple[str, Decimal]]) -> dict[str, int]:
