@@ -56,6 +56,12 @@ def display(root: Path, path: Path) -> str:
     return visible(os.fsencode(shown).decode("utf-8", "replace"))
 
 
+def display_score_file(path: Path) -> str:
+    """``display`` of a score file found by ``score_files`` (root/scores/<year>/<name>, every
+    part of it a plain folder or file), without resolving the path again for each file."""
+    return visible(os.fsencode(f"scores/{path.parent.name}/{path.name}").decode("utf-8", "replace"))
+
+
 def score_files(root: Path) -> dict[int, list[Path]]:
     """Score files by year, in name order; a year is a folder named by four digits."""
     by_year: dict[int, list[Path]] = {}
@@ -264,7 +270,7 @@ def _validate_task(arg: tuple[str, int, str], rules: dict[int, Rules], registry:
                    ) -> tuple[ScoreSheet | None, list[Problem]]:
     root, year, path_text = arg
     path = Path(path_text)
-    shown = display(Path(root), path)
+    shown = display_score_file(path)
     if path.suffix == ".yml":
         return None, [error(shown, 0, 0, "E112", "评分文件的扩展名应为 .yaml", f"把文件改名为 {path.stem}.yaml")]
     if not SLUG_TEXT.fullmatch(path.stem):

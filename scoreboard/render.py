@@ -136,6 +136,9 @@ class ScorecardRows:
         self._last_card: tuple[Any, dict] = (None, {})
         self.pairs: dict[tuple[Decimal, Decimal], str] = {}  # (last year's points, this year's) → cells
         self.shared: dict[str, str] = {}  # unit or item id → its <th> and criterion cells
+        self.opening: dict[str, str] = {}  # unit id → the start of its row's <tr>
+        self.maximum: dict[str, str] = {}  # unit id → its 满分 cell
+        self.labels: dict[tuple[Decimal, bool], str] = {}  # (points lost, noted) → "扣 0.5 分："
         for item in rules.items.values():
             link = f'<a href="{base_url}/{escape(urls.criteria_item(year, item.id))}">'
             if item.parts:
@@ -145,6 +148,8 @@ class ScorecardRows:
             for unit in item.units:
                 self.shared[unit.id] = (f'<th scope="row">{link}{escape(unit.id)}</a></th>'
                                         f"<td>{escape(unit.text)}</td>")
+                self.opening[unit.id] = f'\n<tr id="{escape(urls.unit_anchor(unit.id))}"'
+                self.maximum[unit.id] = f"<td>{fmt(unit.max)}</td>"
 
     def category(self, result: Any, blame: dict | None, site: "Site",
                  compared: CountyComparison | None = None) -> Markup:
@@ -182,12 +187,20 @@ class ScorecardRows:
 
     def _unit_row(self, unit: Any, blame: dict | None, site: "Site", before: str = "") -> str:
         """One unit's row; ``before`` its 上年 and 变化 cells (empty: not compared)."""
-        kind = ' class="pending"' if unit.points is None else ' class="lost"' if unit.lost else ""
-        points = "待评" if unit.points is None else fmt(unit.points)
-        note = f"{escape(lost_label(unit))}{escape(unit.note)}"
-        last = "" if blame is None else f"<td>{_blame_cell(blame.get(unit.unit.id), site)}</td>"
-        return (f'\n<tr id="{escape(urls.unit_anchor(unit.unit.id))}"{kind}>{self.shared[unit.unit.id]}'
-                f"<td>{points}</td><td>{fmt(unit.unit.max)}</td>{before}<td>{note}</td>{last}</tr>")
+        unit_id, note = unit.unit.id, unit.note
+        lost = unit.lost
+        if unit.points is None:
+            kind, points, label = ' class="pending"', "待评", ""
+        else:
+            kind, points = ' class="lost"' if lost else "", fmt(unit.points)
+            label = "" if not lost else self.labels.get((lost, bool(note))) or self._label(unit)
+        last = "" if blame is None else f"<td>{_blame_cell(blame.get(unit_id), site)}</td>"
+        return (f"{self.opening[unit_id]}{kind}>{self.shared[unit_id]}<td>{points}</td>{self.maximum[unit_id]}"
+                f"{before}<td>{label}{escape(note) if note else ''}</td>{last}</tr>")
+
+    def _label(self, unit: Any) -> str:
+        label = self.labels[(unit.lost, bool(unit.note))] = escape(lost_label(unit))
+        return label
 
     def _pair_cells(self, old: Decimal, new: Decimal) -> str:
         cells = self.pairs[(old, new)] = self._change_cells(Change(old, new - old), True)

@@ -1,6 +1,7 @@
 """values.py: what a scalar means, and the words for every refusal, tested on nodes directly."""
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 
 import pytest
@@ -199,3 +200,18 @@ def test_every_deceptive_character_is_spelled_out() -> None:
     # visible() relies on their categories: every bidi and zero-width character is Cf.
     for ch in sorted(values._BIDI | values._ZERO_WIDTH | set("\r\n")):
         assert values.visible(f"甲{ch}县") == f"甲[U+{ord(ch):04X}]县"
+
+
+def test_the_plainly_visible_characters_are_never_deceptive() -> None:
+    """The fast path accepts only characters the full check would accept one by one."""
+    accepted = [chr(c) for c in range(0x110000) if values.PLAINLY_VISIBLE.fullmatch(chr(c))]
+    assert len(accepted) > 20000 and "鹭" in accepted and "，" in accepted and "\n" not in accepted
+    refused_categories = ("Cc", "Cf", "Co", "Cs", "Cn")
+    slow = [ch for ch in accepted if unicodedata.category(ch) in refused_categories
+            or ch in values._BIDI or ch in values._ZERO_WIDTH]
+    assert slow == []
+
+
+@pytest.mark.parametrize("text", ["扣分：材料不全\u202e", "甲\u200b乙", "a\u0007b", "说明\ue000"])
+def test_a_deceptive_character_among_plain_ones_is_still_found(text: str) -> None:
+    assert values.deceptive_character(text) is not None
