@@ -4,7 +4,8 @@
 ``on_*`` hooks named in mkdocs.yml (``hooks:``). MkDocs renders the hand-written pages of
 ``content/`` and copies the theme's assets; everything made from data is rendered by
 ``scoreboard.render`` with the theme's Jinja environment and written by
-``publish.start_data_pages`` on every core while MkDocs renders the content pages. Generated
+``publish.start_data_pages`` on every core (from ``on_files`` to ``on_post_build``) while
+MkDocs reads and renders the content pages. Generated
 pages are registered as files (``DataPage``) whose source *is* their destination and which
 MkDocs never copies, so it resolves links to them from Markdown, and no page passes through
 Markdown.
@@ -35,7 +36,8 @@ from scoreboard.git import stamp_for  # noqa: E402
 from scoreboard.inputs import scan_site  # noqa: E402
 from scoreboard.pipeline import CheckFailed, Prepared, prepare  # noqa: E402
 from scoreboard.problems import Problem, print_text  # noqa: E402
-from scoreboard.publish import data_page_paths, prepare_environment, start_data_pages  # noqa: E402
+from scoreboard.publish import (data_page_paths, prepare_environment, start_data_pages,  # noqa: E402
+                                write_search_index)
 
 log = logging.getLogger("mkdocs.scoreboard")
 PREPARED = "scoreboard_prepared"  # the attribute of the config that carries the prepared data
@@ -164,13 +166,20 @@ def _report(problems: list[Problem], files_checked: int) -> str:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Register the data pages, and start writing them on every core (with an environment
+    of the theme's own) while MkDocs reads and renders the content pages."""
     sitemap = files.get_file_from_path("sitemap.xml")  # MkDocs' template, no longer rendered
     if sitemap is not None:
         files.remove(sitemap)
     if getattr(config, CONTENT_ONLY, False):  # the data pages are not in this folder
         return files
-    for path in data_page_paths(_prepared(config)):
+    prepared = _prepared(config)
+    for path in data_page_paths(prepared):
         files.append(DataPage(path, config.site_dir, config.site_dir, use_directory_urls=False))
+    digests: dict[str, str] = {}
+    setattr(config, DIGESTS, digests)
+    # MkDocs has emptied the site folder by now (its clean step precedes this hook).
+    setattr(config, WRITER, start_data_pages(config.theme.get_env(), prepared, Path(config.site_dir), digests=digests))
     return files
 
 
@@ -183,17 +192,15 @@ class DataPage(File):
 
 
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
-    """All content pages are read by now: start rendering the data pages and the search
-    index on every core, while MkDocs renders the content pages (finished in on_post_build)."""
+    """All content pages are read by now: their environment gets our filters and globals,
+    and their text goes into the search index."""
     content = [(f.page.title or "", f.url, f.page.content or "") for f in files.documentation_pages() if f.page]
     setattr(config, ENVIRONMENT, env)
     setattr(config, CONTENT, content)
-    if getattr(config, CONTENT_ONLY, False):
-        prepare_environment(env, _prepared(config))
-        return env
-    digests: dict[str, str] = {}
-    setattr(config, DIGESTS, digests)
-    setattr(config, WRITER, start_data_pages(env, _prepared(config), Path(config.site_dir), content, digests=digests))
+    prepare_environment(env, _prepared(config))
+    writer = getattr(config, WRITER, None)
+    if writer is not None:
+        write_search_index(writer, _prepared(config), content)
     return env
 
 

@@ -292,22 +292,23 @@ def write_data_pages(env: Any, prepared: Prepared, site_dir: Path, content_pages
     """The data pages, the downloads as released, the search page and the search index,
     written before returning (``start_data_pages`` for the arguments). Returns the number of
     files written."""
-    return start_data_pages(env, prepared, site_dir, content_pages, years, first, digests).finish()
+    writer = start_data_pages(env, prepared, site_dir, years, first, digests)
+    write_search_index(writer, prepared, content_pages, years)
+    return writer.finish()
 
 
-def start_data_pages(env: Any, prepared: Prepared, site_dir: Path, content_pages: list[tuple[str, str, str]],
-                     years: Iterable[int] | None = None, first: Iterable[Task] = (),
-                     digests: dict[str, str] | None = None) -> "PageWriter":
-    """Start writing the data pages on every core and return at once, so that the site
-    engine renders its own pages meanwhile; ``finish()`` the writer to have them all.
+def start_data_pages(env: Any, prepared: Prepared, site_dir: Path, years: Iterable[int] | None = None,
+                     first: Iterable[Task] = (), digests: dict[str, str] | None = None) -> "PageWriter":
+    """Start writing the data pages, the downloads as released and the search page on every
+    core, and return at once, so that the site engine renders its own pages meanwhile;
+    ``write_search_index`` once the content pages are known, then ``finish()`` the writer.
 
-    ``env`` is the theme's Jinja environment; ``content_pages`` are (title, url, text) of the
-    hand-written pages, for the search index. ``years`` limits the work to those years' pages
+    ``env`` is the theme's Jinja environment. ``years`` limits the work to those years' pages
     (a preview after a save); ``first`` are written before this returns, so the page a
     person just edited is on disk first; ``digests`` collects the SHA-256 of what is written."""
     renderer = prepare_environment(env, prepared)
     views, history = prepared.views, prepared.history
-    chosen = list(views) if years is None else [y for y in views if y in set(years)]
+    chosen = _chosen_years(prepared, years)
     first = [t for t in first if t.year in chosen]
     later = [t for y in chosen for t in tasks(views[y]) if t not in first]
 
@@ -316,17 +317,27 @@ def start_data_pages(env: Any, prepared: Prepared, site_dir: Path, content_pages
 
     released: list[Job] = [lambda view=view: renderer.release_downloads(view)
                            for year, view in (prepared.released or {}).items() if year in chosen]
-    shared: list[Job] = [
-        lambda: [("search.html", renderer.render("search.html", "search.html", section="search"))],
-        lambda: index_files({y: views[y] for y in chosen}, content_pages).items(),
-    ]
+    search: Job = lambda: [("search.html", renderer.render("search.html", "search.html", section="search"))]
     # The long jobs (whole-year pages and downloads) go first, so that none is left to one
     # core at the end; the scorecards, all alike, fill in behind them.
-    heavy = [page(t) for t in later if not t.per_county] + released + shared
+    heavy = [page(t) for t in later if not t.per_county] + released + [search]
     writer = PageWriter(site_dir, heavy + [page(t) for t in later if t.per_county], digests)
     writer.run([page(t) for t in first])
     writer.start()
     return writer
+
+
+def write_search_index(writer: "PageWriter", prepared: Prepared, content_pages: list[tuple[str, str, str]],
+                       years: Iterable[int] | None = None) -> None:
+    """The search index of the chosen years and of the hand-written pages ((title, url, text)
+    each), written by this process: the content pages are known only once the site engine
+    has read them, after the workers started."""
+    chosen = _chosen_years(prepared, years)
+    writer.run([lambda: index_files({y: prepared.views[y] for y in chosen}, content_pages).items()])
+
+
+def _chosen_years(prepared: Prepared, years: Iterable[int] | None) -> list[int]:
+    return list(prepared.views) if years is None else [y for y in prepared.views if y in set(years)]
 
 
 class PageWriter:
