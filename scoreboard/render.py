@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Iterator, NamedTuple
 
 import jinja2
@@ -508,6 +508,7 @@ def ranking_rows(view: "YearView", base_url: str) -> Markup:
     with the change cells when the year compares with the year before."""
     comparison = view.comparison if view.compared else None
     categories = view.rules.base_categories
+    links = view.county_html
     rows = []
     for standing in view.results.standings:
         score = standing.score
@@ -515,9 +516,9 @@ def ranking_rows(view: "YearView", base_url: str) -> Markup:
         rank_cell, change_cells = (("", "") if comparison is None else
                                    _change_row_cells(total_change(comparison.of(score.slug))))
         cells = "".join(f'<td class="num">{fmt(score.category(c.id).points)}</td>' for c in categories)
+        href, name = links[score.slug]
         rows.append(f'\n    <tr{marked}>\n      <td class="num rank">{standing.rank}</td>'
-                    f'\n      <th scope="row"><a href="{base_url}/{escape(urls.county(view.year, score.slug))}">'
-                    f'{escape(score.name)}</a>{tag}</th>{rank_cell}'
+                    f'\n      <th scope="row"><a href="{base_url}/{href}">{name}</a>{tag}</th>{rank_cell}'
                     f'\n      <td class="num total">{fmt(score.total)}</td>{change_cells}'
                     f'\n      <td class="num">{fmt(score.base)}</td>\n      <td class="num">{fmt(score.bonus)}</td>'
                     f"{cells}\n    </tr>")
@@ -527,6 +528,7 @@ def ranking_rows(view: "YearView", base_url: str) -> Markup:
 def category_rows(view: "YearView", category: Any, base_url: str) -> Markup:
     """One category's ranking body; its change cells when the category compares."""
     comparison = view.comparison if view.category_compared(category.id) else None
+    links, anchor = view.county_html, escape(category.id)
     rows = []
     for standing in view.results.category_order(category.id):
         score = standing.score
@@ -534,9 +536,9 @@ def category_rows(view: "YearView", category: Any, base_url: str) -> Markup:
         marked, tag = (' class="provisional"', ' <span class="tag">暂定</span>') if score.provisional else ("", "")
         rank_cell, change_cells = (("", "") if comparison is None else
                                    _change_row_cells(category_change(comparison.of(score.slug), category.id)))
+        href, name = links[score.slug]
         rows.append(f'\n    <tr{marked}>\n      <td class="num rank">{standing.category_ranks[category.id]}</td>'
-                    f'\n      <th scope="row"><a href="{base_url}/{escape(urls.county(view.year, score.slug))}'
-                    f'#{escape(category.id)}">{escape(score.name)}</a>{tag}</th>{rank_cell}'
+                    f'\n      <th scope="row"><a href="{base_url}/{href}#{anchor}">{name}</a>{tag}</th>{rank_cell}'
                     f'\n      <td class="num">{fmt(points)}</td>{change_cells}'
                     f'\n      <td class="num">{share(points, category.max)}%</td>\n      <td class="num">{standing.rank}</td>'
                     "\n    </tr>")
@@ -547,12 +549,14 @@ def matrix_rows(view: "YearView", base_url: str) -> Markup:
     """The county × item matrix's body: 2,900 rows of 35 cells at national scale, made here
     rather than cell by cell through the template engine."""
     rows = []
+    links = view.county_html
     for standing in view.results.standings:
         score = standing.score
         cells = "".join(f'<td class="s{share(i.points, i.item.max) // 10}">{fmt(i.points)}</td>'
                         for c in score.categories for i in c.items)
-        rows.append(f'\n  <tr><th scope="row"><a href="{base_url}/{escape(urls.county(view.year, score.slug))}">'
-                    f'{escape(score.name)}</a></th>{cells}\n  <td class="total">{fmt(score.total)}</td></tr>')
+        href, name = links[score.slug]
+        rows.append(f'\n  <tr><th scope="row"><a href="{base_url}/{href}">{name}</a></th>{cells}'
+                    f'\n  <td class="total">{fmt(score.total)}</td></tr>')
     return Markup("".join(rows))
 
 
@@ -604,7 +608,7 @@ class YearView:
         return cls(
             results,
             {c.id: results.average(lambda s, cid=c.id: s.category(cid).points) for c in rules.categories},
-            {i: results.average(lambda s, iid=i: _item_points(s, iid)) for i in rules.items},
+            results.item_averages(),
             results.average(lambda s: s.total),
             comparison,
         )
@@ -612,6 +616,13 @@ class YearView:
     @property
     def rules(self) -> Rules:
         return self.results.rules
+
+    @cached_property
+    def county_html(self) -> dict[str, tuple[str, str]]:
+        """Each county's scorecard address and name, escaped once per year and process: the
+        ranking, category and department tables of a national year write them 40,000 times."""
+        return {s.score.slug: (escape(urls.county(self.year, s.score.slug)), escape(s.score.name))
+                for s in self.results.standings}
 
     @property
     def year(self) -> int:
@@ -689,35 +700,21 @@ def _names(points: list[TimelinePoint]) -> list[tuple[str, int, int]]:
     return names
 
 
-def _item_points(score, item_id: str) -> Decimal:
-    return score.item_results[item_id].points
-
-
-@dataclass(frozen=True)
-class DepartmentRow:
-    """A county's results on the items one department assesses, and their sum."""
-
-    standing: Any
-    items: tuple[Any, ...]
-    total: Decimal
-
-    @classmethod
-    def of(cls, standing: Any, items: tuple[Any, ...]) -> "DepartmentRow":
-        results = tuple(standing.score.item_results[i.id] for i in items)
-        return cls(standing, results, sum((r.points for r in results), Decimal(0)))
-
 
 def department_rows(view: "YearView", items: tuple[Any, ...], base_url: str) -> Markup:
     """A department's table body, one row per county: made here, like the matrix, since a
     national year has a dozen departments of 2,900 rows each."""
     rows = []
+    links, ids = view.county_html, [i.id for i in items]
     for standing in view.results.standings:
-        row = DepartmentRow.of(standing, items)
         score = standing.score
+        results = score.item_results
+        found = [results[i] for i in ids]
         marked = ' class="provisional"' if score.provisional else ""
-        cells = "".join(f'<td class="num">{"待评" if r.pending else fmt(r.points)}</td>' for r in row.items)
-        rows.append(f'\n    <tr{marked}><th scope="row"><a href="{base_url}/{escape(urls.county(view.year, score.slug))}">'
-                    f'{escape(score.name)}</a></th>{cells}\n    <td class="num">{fmt(row.total)}</td></tr>')
+        cells = "".join(f'<td class="num">{"待评" if r.pending else fmt(r.points)}</td>' for r in found)
+        href, name = links[score.slug]
+        rows.append(f'\n    <tr{marked}><th scope="row"><a href="{base_url}/{href}">{name}</a></th>{cells}'
+                    f'\n    <td class="num">{fmt(sum((r.points for r in found), Decimal(0)))}</td></tr>')
     return Markup("".join(rows))
 
 

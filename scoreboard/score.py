@@ -140,7 +140,18 @@ class YearResults:
         """Mean over the counties shown, to 0.01; None when there are none."""
         if not self.standings:
             return None
-        total = sum((points(s.score) for s in self.standings), ZERO)
+        return self._mean(sum((points(s.score) for s in self.standings), ZERO))
+
+    def item_averages(self) -> dict[str, Decimal | None]:
+        """``average`` of every item, in one pass over the counties (35 items × 2,900)."""
+        totals = dict.fromkeys(self.rules.items, ZERO)
+        for standing in self.standings:
+            for category in standing.score.categories:
+                for item in category.items:
+                    totals[item.item.id] += item.points
+        return {item_id: self._mean(total) if self.standings else None for item_id, total in totals.items()}
+
+    def _mean(self, total: Decimal) -> Decimal:
         return (total / len(self.standings)).quantize(Decimal("0.01"))
 
 

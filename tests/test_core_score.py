@@ -136,6 +136,16 @@ def test_average_is_rounded_to_hundredths() -> None:
     assert results.average(lambda s: s.total) == D("99.97")  # 299.9 / 3 = 99.9666…
 
 
+def test_item_averages_in_one_pass_equal_each_item_s_average() -> None:
+    results = score_year(RULES_2011, [sheet("a", {"1.1": "2.9", "3": "0", "31": "5"}), sheet("b", {"1.1": "2"}),
+                                      sheet("c", {"3": "1.5"})])
+    averages = results.item_averages()
+    assert list(averages) == list(RULES_2011.items)
+    assert averages == {i: results.average(lambda s, i=i: s.item_results[i].points) for i in RULES_2011.items}
+    assert averages["31"] == D("1.67")  # a bonus item: 5, 0, 0 → 1.666…
+    assert set(score_year(RULES_2011, []).item_averages().values()) == {None}
+
+
 def results_of(*sheets: ScoreSheet) -> tuple[list[dict], list[list[str]]]:
     results = score_year(RULES_2011, list(sheets), include_drafts=True)
     counties = json.loads(results_json(results))["counties"]
