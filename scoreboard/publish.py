@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import gc
 import hashlib
 import os
 import shutil
@@ -74,6 +75,8 @@ def build_site(request: BuildRequest) -> Built:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        finally:
+            gc.unfreeze()  # prepare() froze the data for the build; a caller's process goes on
     return Built(prepared, site_dir, sum(1 for _ in site_dir.rglob("*.html")))
 
 

@@ -110,6 +110,17 @@ class Chart:
     full_width: Decimal = CHART_WIDTH
     value_x: Decimal = CHART_BAR_X + CHART_GAP + CHART_WIDTH
 
+    @property
+    def rows_svg(self) -> Markup:
+        """The rows as SVG groups, each on its own line: 29,000 charts are too many to draw
+        value by value through the template engine."""
+        start, end = f'<rect x="{self.bar_x}" y="4" width="', f'<text x="{self.value_x}" y="17">'
+        return Markup("".join(
+            f'\n<g transform="translate(0 {row.y})"><text y="17">{escape(row.label)}</text>'
+            f'{start}{self.full_width}" height="18" class="max"/>{start}{escape(row.width)}" height="18" class="got"/>'
+            + ("" if row.average_x is None else f'<path d="M{escape(row.average_x)} 0v26" class="avg"/>')
+            + f"{end}{escape(row.value)}</text></g>" for row in self.rows))
+
 
 def category_chart(score: Any, view: "YearView") -> Chart:
     """A county's categories against their maximum and the average of all counties shown."""
@@ -123,6 +134,10 @@ def category_chart(score: Any, view: "YearView") -> Chart:
             f"{fmt(result.points)}/{fmt(category.max)}"))
     count = len(rows)
     return Chart(tuple(rows), count * CHART_ROW_HEIGHT + 30, count * CHART_ROW_HEIGHT + 12)
+
+
+_COMPARED_HEADS = '<th scope="col">上年</th><th scope="col">变化</th>'
+_HISTORY_HEAD = '<th scope="col">最后修改</th>'
 
 
 class ScorecardRows:
@@ -139,6 +154,8 @@ class ScorecardRows:
         self.opening: dict[str, str] = {}  # unit id → the start of its row's <tr>
         self.maximum: dict[str, str] = {}  # unit id → its 满分 cell
         self.labels: dict[tuple[Decimal, bool], str] = {}  # (points lost, noted) → "扣 0.5 分："
+        self._heads: dict[str, str] = {}  # category id → its section's opening, to the score
+        self._table_heads: dict[tuple, str] = {}  # (category id, year compared with, history) → table head
         for item in rules.items.values():
             link = f'<a href="{base_url}/{escape(urls.criteria_item(year, item.id))}">'
             if item.parts:
@@ -150,6 +167,48 @@ class ScorecardRows:
                                         f"<td>{escape(unit.text)}</td>")
                 self.opening[unit.id] = f'\n<tr id="{escape(urls.unit_anchor(unit.id))}"'
                 self.maximum[unit.id] = f"<td>{fmt(unit.max)}</td>"
+
+    def sections(self, standing: Any, view: "YearView", changes: "CardChanges | None", compared: Any,
+                 blame: dict | None, site: "Site", history: Any) -> Markup:
+        """Every category of a card: heading, last year's line, and the table of its units.
+        ``blame`` is used only with a ``history`` (the 最后修改 column)."""
+        history = bool(history)
+        parts = []
+        ranks, averages = standing.category_ranks, view.category_averages
+        for result in standing.score.categories:
+            category = result.category
+            head = self._heads.get(category.id) or self._head(category)
+            was = f'\n<p class="was">{escape(changes.categories[category.id])}</p>' if compared else ""
+            parts.append(
+                f'{head}{fmt(result.points)}<span class="of">／{fmt(category.max)}</span></span> '
+                f'<span class="rank">类别第 {ranks[category.id]} 名 · 平均 {_points_or_dash(averages[category.id])}</span></h2>'
+                f"{was}\n{self._table_head(category, changes.previous_year if compared else None, history)}"
+                f"{self.category(result, blame if history else None, site, compared)}"
+                "\n</tbody>\n</table>\n</div>\n</section>")
+        return Markup("".join(parts))
+
+    def _head(self, category: Any) -> str:
+        cid = escape(category.id)
+        head = self._heads[category.id] = (
+            f'\n<section id="{cid}" class="category" aria-labelledby="h-{cid}">\n<h2 id="h-{cid}">'
+            f'{escape(category.numeral)}、{escape(category.name)} <span class="score">')
+        return head
+
+    def _table_head(self, category: Any, previous_year: int | None, history: bool) -> str:
+        """From the table's frame to its <tbody>: the same on every card of a year."""
+        key = (category.id, previous_year, history)
+        found = self._table_heads.get(key)
+        if found is None:
+            compared = previous_year is not None
+            found = self._table_heads[key] = (
+                '<div class="table-scroll" tabindex="0">\n'
+                f'<table class="units{" compared" if compared else ""}">\n'
+                f'<caption class="visually-hidden">{escape(category.name)}各评分项得分'
+                f'{f"及与{previous_year}年度的比较" if compared else ""}</caption>\n'
+                '<thead><tr><th scope="col">条目</th><th scope="col">考核内容</th><th scope="col">得分</th>'
+                '<th scope="col">满分</th>' + (_COMPARED_HEADS if compared else "") + '<th scope="col">扣分说明</th>'
+                + (_HISTORY_HEAD if history else "") + "</tr></thead>\n<tbody>")
+        return found
 
     def category(self, result: Any, blame: dict | None, site: "Site",
                  compared: CountyComparison | None = None) -> Markup:
@@ -576,10 +635,15 @@ def lost_label(unit: Any) -> str:
     return f"扣 {fmt(unit.lost)} 分" + ("：" if unit.note else "")
 
 
+def _points_or_dash(points: Decimal | None) -> str:
+    """The ``pts`` filter: a value, or "—" where there is none."""
+    return "—" if points is None else fmt(points)
+
+
 def configure(env: jinja2.Environment) -> jinja2.Environment:
     """Filters and globals the templates rely on; autoescape on, since notes are untrusted."""
     env.autoescape = True
-    env.filters["pts"] = lambda d: "—" if d is None else fmt(d)
+    env.filters["pts"] = _points_or_dash
     env.filters["share"] = share
     env.filters["lost_label"] = lost_label
     env.globals["sections"] = SECTIONS
