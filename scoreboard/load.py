@@ -136,6 +136,9 @@ def _looks_like_gbk(data: bytes) -> bool:
 
 def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
     """Parse one YAML document into nodes, collecting every safe-subset violation."""
+    canonical = parse_canonical(text)
+    if canonical is not None:
+        return canonical, []
     builder = _TreeBuilder(path)
     try:
         parser = _Loader(text)
@@ -160,6 +163,89 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
     if builder.documents == 0:
         builder.error(Position(1, 1), "E007", "文件是空的", "至少需要 county、year、status 和 scores")
     return builder.root, builder.problems
+
+
+# --- the canonical layout, read without libyaml ------------------------------------------------
+#
+# Nearly every score file is laid out as ``build.py new`` writes it: top-level "key: value"
+# lines, one "scores:" block of "  1.1: 3" or "  1.3: {score: 0.5, note: 说明}" lines, and
+# comments at the start of a line. ``parse_canonical`` reads exactly that layout, with nodes
+# equal to libyaml's (tests/test_core_load.py holds the two side by side), three times as fast
+# as walking libyaml's events in Python. Anything else, a quote, a tab, a key written twice,
+# a character YAML treats specially, is left to libyaml: None, and ``parse`` goes on there.
+
+# LF and the printable characters outside the ones YAML treats as line breaks (U+0085,
+# U+2028, U+2029), the byte order mark, surrogates and the astral planes.
+_CANONICAL_TEXT = re.compile("[\n -~\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+_TOP_LINE = re.compile(r"([a-z_]+):(?: (.*))?")
+_ENTRY_LINE = re.compile(r"  ([0-9][0-9.]*): (.+)")
+_FLOW_MAPPING = re.compile(r"\{([a-z_]+): ([^,\[\]{}]+)(?:, ([a-z_]+): ([^,\[\]{}]+))?\}")
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@` ")
+
+
+def _plain(text: str) -> bool:
+    """Whether libyaml reads ``text``, after "key: ", as this very plain scalar (conservative)."""
+    return (text[0] not in _INDICATORS and text[-1] != " " and text[-1] != ":" and ": " not in text
+            and " #" not in text and "'" not in text and '"' not in text)
+
+
+def parse_canonical(text: str) -> Mapping | None:
+    """The tree of a file in the canonical layout, as libyaml would give it; None for any
+    other file (then libyaml reads it)."""
+    if not _CANONICAL_TEXT.fullmatch(text):
+        return None
+    root: Mapping | None = None
+    block: Mapping | None = None  # the mapping of the last "key:" line, while its lines follow
+    top_keys: set[str] = set()
+    block_keys: set[str] = set()
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line or line[0] == "#":
+            continue
+        if line[0] == " ":
+            entry = _ENTRY_LINE.fullmatch(line) if block is not None else None
+            if entry is None or entry[1] in block_keys:
+                return None
+            value = _entry_value(entry[2], number, len(entry[1]) + 5)
+            if value is None:
+                return None
+            if not block.pairs:  # type: ignore[union-attr]
+                block.line, block.column = number, 3  # type: ignore[union-attr]
+            block.pairs.append((Scalar(entry[1], number, 3, True), value))  # type: ignore[union-attr]
+            block_keys.add(entry[1])
+            continue
+        top = _TOP_LINE.fullmatch(line)
+        if top is None or top[1] in top_keys or (block is not None and not block.pairs):
+            return None
+        root = root or Mapping(number, 1)
+        key = Scalar(top[1], number, 1, True)
+        top_keys.add(top[1])
+        if top[2] is None:  # "scores:": its lines follow
+            block, block_keys = Mapping(0, 0), set()
+            root.pairs.append((key, block))
+        elif top[2] and _plain(top[2]):
+            block = None
+            root.pairs.append((key, Scalar(top[2], number, len(top[1]) + 3, True)))
+        else:
+            return None
+    if block is not None and not block.pairs:
+        return None
+    return root
+
+
+def _entry_value(text: str, line: int, column: int) -> Node | None:
+    if text[0] != "{":
+        return Scalar(text, line, column, True) if _plain(text) else None
+    flow = _FLOW_MAPPING.fullmatch(text)
+    if flow is None or flow[1] == flow[3] or not _plain(flow[2]) or (flow[3] is not None and not _plain(flow[4])):
+        return None
+    mapping = Mapping(line, column)
+    at = column + 1
+    for key, value in ((flow[1], flow[2]), (flow[3], flow[4])):
+        if key is None:
+            break
+        mapping.pairs.append((Scalar(key, line, at, True), Scalar(value, line, at + len(key) + 2, True)))
+        at += len(key) + 2 + len(value) + 2
+    return mapping
 
 
 def load_file(path: Path, display_path: str) -> tuple[Node | None, list[Problem]]:

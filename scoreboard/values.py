@@ -85,11 +85,11 @@ def number_refusal(node: Node) -> tuple[str, str] | None:
 
 def to_decimal(node: Scalar) -> Decimal:
     """Only for nodes that ``number_refusal`` accepted."""
-    return _decimal(node.text.strip())
+    return shared_decimal(node.text.strip())
 
 
 @lru_cache(maxsize=4096)
-def _decimal(text: str) -> Decimal:
+def shared_decimal(text: str) -> Decimal:
     """Equal texts share one (immutable) Decimal: a national dataset holds a few hundred
     distinct values a hundred thousand times."""
     value = Decimal(text)

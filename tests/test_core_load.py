@@ -224,3 +224,111 @@ def test_a_directive_without_a_document_is_reported_in_chinese() -> None:
     from scoreboard.load import parse
     _, problems = parse("%YAML 1.1\n", "f.yaml")
     assert [p.message for p in problems] == ["YAML 格式错误：文件中出现了第二段内容（或多余的“%”指令）"]
+
+
+# --- the canonical layout without libyaml: always libyaml's tree, or no answer -----------------
+
+import pickle  # noqa: E402
+import random  # noqa: E402
+
+import yaml  # noqa: E402
+
+from conftest import FIXTURES, REPO  # noqa: E402
+from scoreboard import load  # noqa: E402
+from scoreboard.load import parse_canonical  # noqa: E402
+
+
+def libyaml_tree(text: str) -> tuple[object, list]:
+    """What ``parse`` gives without the canonical path: libyaml's events, walked."""
+    builder = load._TreeBuilder("x.yaml")
+    parser = load._Loader(text)
+    try:
+        while parser.check_event():
+            builder.feed(parser.get_event())
+    finally:
+        parser.dispose()
+    return builder.root, builder.problems
+
+
+def score_file_texts() -> list[str]:
+    paths = sorted({*FIXTURES.rglob("*.yaml"), *(REPO / "scores").rglob("*.yaml")})
+    return [p.read_text(encoding="utf-8") for p in paths if p.parent.name.isdigit()]
+
+
+def test_the_canonical_path_reads_score_files_as_libyaml_does() -> None:
+    texts = score_file_texts()
+    read = [text for text in texts if parse_canonical(text) is not None]
+    assert len(texts) > 40 and len(read) >= 0.9 * len(texts)  # the layout every score file has
+    for text in read:
+        assert libyaml_tree(text) == (parse_canonical(text), [])
+
+
+@pytest.mark.parametrize("text", [
+    "county: 甲县\nyear: 2011\nstatus: final\nscores:\n  1.1: 3\n",
+    "# 注释\ncounty: 甲县\n\nscores:\n  1.1: 3\n# 中间的注释\n  1.2: {score: 1.5, note: 说明：材料“不全”，扣分}\n  5: {note: a#b, score: 0}\n",
+    "county: a:b\nscores:\n  1.1: yes\n  1.10: ~\n  2: null\n  3: 3分\n  4: 　3\n",
+])
+def test_canonical_texts_are_read_without_libyaml(text: str) -> None:
+    tree = parse_canonical(text)
+    assert tree is not None and libyaml_tree(text) == (tree, [])
+
+
+@pytest.mark.parametrize("text", [
+    "county: 甲县\ncounty: 乙县\n",                 # a key twice: E003 is libyaml's path's to report
+    "scores:\n  1.1: 3\n  1.1: 4\n",
+    "scores:\ncounty: 甲县\n",                      # "scores:" with nothing: a null
+    "scores:\n",
+    "county: 甲县 # 注释\n",                         # a comment after a value
+    "county: '甲县'\n", 'county: "甲县"\n',         # quotes
+    "county:\t甲县\n", "scores:\n\t1.1: 3\n",       # tabs
+    "scores:\n  1.1: {score: 3,note: x}\n", "scores:\n  1.1: { score: 3 }\n", "scores:\n  1.1: {score: 3, score: 4}\n",
+    "scores:\n  1.1: {score: 3, note: a: b}\n", "scores:\n  1.1: [3]\n",
+    "scores:\n   1.1: 3\n", "scores:\n  # 缩进的注释\n  1.1: 3\n", "county: 甲县 \n",
+    "county: &a 甲县\n", "county: *a\n", "county: !!str 甲县\n", "<<: 1\n", "county: 甲县\n---\nyear: 1\n",
+    "county: 甲县\r\n", "county: 甲\u2028县\n", "county: 甲\x85县\n", "\ufeffcounty: 甲县\n",
+    "county: 甲县\n  续行\n", "county: -1\n", "county: ? x\n", "county: x:\n", "", "# 只有注释\n",
+])
+def test_anything_else_is_left_to_libyaml(text: str) -> None:
+    assert parse_canonical(text) is None
+
+
+def test_mutated_score_files_are_read_as_libyaml_reads_them_or_left_to_it() -> None:
+    """Thousands of small edits (YAML's special characters, spaces, lines moved): whenever
+    the canonical path gives a tree, libyaml gives the same tree and no problem."""
+    rng = random.Random(2011)
+    texts = score_file_texts()
+    palette = list(" \t:,{}[]#&*!|>'\"%@`-?.~\n\r0123456789az：，“”　\u2028\x85\ufeff键") + [
+        ": ", " #", "\n  ", ", note: x", "score: 1", "\n---\n", "<<: 1", "null"]
+    read = 0
+    for _ in range(4000):
+        text = rng.choice(texts)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text) + 1)
+            roll = rng.random()
+            if roll < 0.45:
+                text = text[:at] + rng.choice(palette) + text[at:]
+            elif roll < 0.75:
+                text = text[:at] + text[at + rng.randint(1, 4):]
+            else:
+                lines = text.split("\n")
+                lines.insert(rng.randrange(len(lines)), rng.choice(lines))
+                text = "\n".join(lines)
+        tree = parse_canonical(text)
+        if tree is None:
+            continue
+        read += 1
+        try:
+            assert libyaml_tree(text) == (tree, []), text
+        except yaml.YAMLError as exc:
+            raise AssertionError(f"libyaml refuses what the canonical path read: {exc}\n{text}") from None
+    assert read > 200  # the edits that keep the layout were read without libyaml
+
+
+def test_a_pickled_sheet_is_the_same_sheet() -> None:
+    from conftest import RULES_2011
+    from scoreboard.validate import validate_sheet
+    text = "county: 甲县\nyear: 2011\nstatus: draft\nscores:\n  1.1: 2.50\n  1.2: {score: 0, note: 未开展}\n"
+    sheet, problems = validate_sheet(parse(text, "x.yaml")[0], "scores/2011/jia-xian.yaml", "jia-xian", 2011,
+                                     RULES_2011, None)
+    copy = pickle.loads(pickle.dumps(sheet))
+    assert sheet is not None and copy == sheet and str(copy.entries["1.1"].score) == "2.50"

@@ -101,7 +101,7 @@ def test_to_halfwidth() -> None:
 def test_to_decimal(text: str, value: str) -> None:
     # The cache is process-wide: empty it so that the conversion is tested, not a value an
     # earlier test left there.
-    values._decimal.cache_clear()
+    values.shared_decimal.cache_clear()
     first = to_decimal(Scalar(text, 1, 1, True))
     assert (str(first), first.is_signed()) == (value, value.startswith("-"))
     again = to_decimal(Scalar(text, 2, 1, True))

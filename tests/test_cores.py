@@ -2,50 +2,66 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from scoreboard import project as project_module
-from scoreboard.cores import _shares, map_on_cores
+from scoreboard.cores import map_on_cores
 from scoreboard.project import check_project
 from sitebuild import sample_project
 
 
-@pytest.mark.parametrize("count, jobs, lengths", [(10, 3, [4, 3, 3]), (2, 4, [1, 1]), (0, 2, []), (7, 1, [7])])
-def test_shares_are_contiguous_and_nearly_equal(count: int, jobs: int, lengths: list[int]) -> None:
-    shares = _shares(count, jobs)
-    assert [len(s) for s in shares] == lengths
-    assert [i for s in shares for i in s] == list(range(count))
+def slow_square(n: int) -> tuple[int, int]:
+    time.sleep(0.002)  # long enough for every process to claim some
+    return n * n, os.getpid()
 
 
 def test_results_come_back_in_order_from_every_process() -> None:
-    found = map_on_cores(lambda n: (n * n, os.getpid()), list(range(101)), 3)
-    assert [square for square, _ in found] == [n * n for n in range(101)]
-    assert len({pid for _, pid in found}) == 3 and found[0][1] == os.getpid()
+    found = map_on_cores(slow_square, list(range(301)), 3)
+    assert [square for square, _ in found] == [n * n for n in range(301)]
+    assert len({pid for _, pid in found}) == 3 and os.getpid() in {pid for _, pid in found}
+
+
+def test_a_slow_process_takes_fewer_items() -> None:
+    parent = os.getpid()
+
+    def slow_here(n: int) -> int:
+        time.sleep(0.02 if os.getpid() == parent else 0.001)
+        return os.getpid()
+
+    found = map_on_cores(slow_here, list(range(400)), 2)
+    assert found.count(parent) < 150  # claimed in turns, not split in halves
 
 
 def test_a_failing_child_is_an_error_here() -> None:
-    def last_fails(n: int) -> int:
-        if n == 9:
+    parent = os.getpid()
+
+    def fails_in_a_child(n: int) -> int:
+        time.sleep(0.001)
+        if os.getpid() != parent:
             raise ValueError("broken")
         return n
 
     with pytest.raises(RuntimeError, match="worker process failed"):
-        map_on_cores(last_fails, list(range(10)), 2)
+        map_on_cores(fails_in_a_child, list(range(200)), 2)
 
 
 def test_a_failure_here_waits_for_the_children(monkeypatch: pytest.MonkeyPatch) -> None:
-    def first_fails(n: int) -> int:
-        if n == 0:
+    parent = os.getpid()
+
+    def fails_here(n: int) -> int:
+        if os.getpid() == parent:
             raise ValueError("broken")
+        time.sleep(0.01)  # the children are slow: this process gets to claim some
         return n
 
     forked: list[int] = []
     fork = os.fork
     monkeypatch.setattr(os, "fork", lambda: forked.append(fork()) or forked[-1])
     with pytest.raises(ValueError):
-        map_on_cores(first_fails, list(range(10)), 3)
+        map_on_cores(fails_here, list(range(300)), 3)
     assert len(forked) == 2
     for pid in forked:
         with pytest.raises(ChildProcessError):
