@@ -85,7 +85,9 @@ def _sheet_xml(sheet: Sheet) -> str:
                    for c, w in sorted(sheet.widths.items(), key=lambda cw: letters.index(cw[0])))
     body = []
     for number, row in enumerate(sheet.rows, 1):
-        cells = "".join(_cell(f"{letters[i]}{number}", value) for i, value in enumerate(row))
+        # Numbers inline (most cells of a results sheet): _cell's fast path, without the call.
+        cells = "".join([f'<c r="{letter}{number}"><v>{value}</v></c>' if type(value) is Decimal or type(value) is int
+                         else _cell(f"{letter}{number}", value) for letter, value in zip(letters, row)])
         body.append(f'<row r="{number}">{cells}</row>')
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
