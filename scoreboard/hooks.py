@@ -200,7 +200,7 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     prepare_environment(env, _prepared(config))
     writer = getattr(config, WRITER, None)
     if writer is not None:
-        write_search_index(writer, _prepared(config), content)
+        write_search_index(writer, content)
     return env
 
 

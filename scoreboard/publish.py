@@ -25,7 +25,7 @@ from . import inputs
 from .git import stamp_for
 from .pipeline import Prepared, prepare
 from .render import Renderer, Task, page_paths, release_paths, tasks
-from .search import index_files, index_paths
+from .search import index_path, index_paths, pages_index, year_index
 
 try:
     import fcntl
@@ -296,7 +296,7 @@ def write_data_pages(env: Any, prepared: Prepared, site_dir: Path, content_pages
     written before returning (``start_data_pages`` for the arguments). Returns the number of
     files written."""
     writer = start_data_pages(env, prepared, site_dir, years, first, digests)
-    write_search_index(writer, prepared, content_pages, years)
+    write_search_index(writer, content_pages)
     return writer.finish()
 
 
@@ -321,22 +321,22 @@ def start_data_pages(env: Any, prepared: Prepared, site_dir: Path, years: Iterab
     released: list[Job] = [lambda view=view: renderer.release_downloads(view)
                            for year, view in (prepared.released or {}).items() if year in chosen]
     search: Job = lambda: [("search.html", renderer.render("search.html", "search.html", section="search"))]
+    indexes: list[Job] = [lambda view=views[y]: [year_index(view)] for y in chosen]
     # The long jobs (whole-year pages and downloads) go first, so that none is left to one
     # core at the end; the scorecards, all alike, fill in behind them.
-    heavy = [page(t) for t in later if not t.per_county] + released + [search]
+    heavy = [page(t) for t in later if not t.per_county] + released + indexes + [search]
     writer = PageWriter(site_dir, heavy + [page(t) for t in later if t.per_county], digests)
     writer.run([page(t) for t in first])
+    renderer.compile_templates()  # once, here: the workers inherit them compiled
     writer.start()
     return writer
 
 
-def write_search_index(writer: "PageWriter", prepared: Prepared, content_pages: list[tuple[str, str, str]],
-                       years: Iterable[int] | None = None) -> None:
-    """The search index of the chosen years and of the hand-written pages ((title, url, text)
-    each), written by this process: the content pages are known only once the site engine
-    has read them, after the workers started."""
-    chosen = _chosen_years(prepared, years)
-    writer.run([lambda: index_files({y: prepared.views[y] for y in chosen}, content_pages).items()])
+def write_search_index(writer: "PageWriter", content_pages: list[tuple[str, str, str]]) -> None:
+    """The search index of the hand-written pages ((title, url, text) each), written by this
+    process: they are known only once the site engine has read them, after the workers
+    started (which write the years' indexes)."""
+    writer.run([lambda: [(index_path("pages"), pages_index(content_pages))]])
 
 
 def _chosen_years(prepared: Prepared, years: Iterable[int] | None) -> list[int]:

@@ -36,6 +36,9 @@ SECTIONS = (
     ("changes", "变更记录"),
     ("corrections", "更正"),
 )
+# The templates of the data pages: a section's is named after it, the ranking's excepted.
+DATA_TEMPLATES = ("ranking.html", *(f"{name}.html" for name, _ in SECTIONS[1:]), "county.html", "timeline.html",
+                  "department.html", "search.html")
 CHART_WIDTH = Decimal(420)
 
 
@@ -804,9 +807,18 @@ class Renderer:
         return self._year_timelines[view.year]
 
 
+    def compile_templates(self) -> None:
+        """Every template of the data pages, compiled now (processes forked later share them)."""
+        for name in DATA_TEMPLATES:
+            self._template(name)
+
+    def _template(self, name: str) -> jinja2.Template:
+        if name not in self._templates:
+            self._templates[name] = self.env.get_template(name)
+        return self._templates[name]
+
     def render(self, template: str, path: str, **context: Any) -> str:
-        if template not in self._templates:
-            self._templates[template] = self.env.get_template(template)
+        self._template(template)
         return self._templates[template].render(base_url=relative_root(path), site=self.site, page_path=path, **context)
 
     def render_task(self, view: YearView, history: Any, task: "Task") -> tuple[str, str | bytes]:

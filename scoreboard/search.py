@@ -68,13 +68,14 @@ def index_paths(years: Iterable[int]) -> list[str]:
     return [index_path("pages"), *(index_path(str(year)) for year in years)]
 
 
-def index_files(views: dict[int, YearView], pages: Iterable[tuple[str, str, str]]) -> dict[str, str]:
-    """One script per year and one for the pages, so a reader loads only the years searched:
-    a decade of national results would otherwise be one file of tens of megabytes."""
-    files = {index_path("pages"): index_script("pages", page_entries(pages))}
-    for year, view in views.items():
-        files[index_path(str(year))] = index_script(str(year), year_entries(view))
-    return files
+def pages_index(pages: Iterable[tuple[str, str, str]]) -> str:
+    """The script of the hand-written pages, (title, url, html) each."""
+    return index_script("pages", page_entries(pages))
+
+
+def year_index(view: YearView) -> tuple[str, str]:
+    """(path, script) of one year's index: known before the content pages are read."""
+    return index_path(str(view.year)), index_script(str(view.year), year_entries(view))
 
 
 def index_script(key: str, found: list[list[str]]) -> str:
