@@ -327,7 +327,7 @@ def start_data_pages(env: Any, prepared: Prepared, site_dir: Path, years: Iterab
     heavy = [page(t) for t in later if not t.per_county] + released + indexes + [search]
     writer = PageWriter(site_dir, heavy + [page(t) for t in later if t.per_county], digests)
     writer.run([page(t) for t in first])
-    renderer.compile_templates()  # once, here: the workers inherit them compiled
+    renderer.make_ready(views[y] for y in chosen)  # once, here: the workers inherit it
     writer.start()
     return writer
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 import jinja2
 from markupsafe import Markup, escape
@@ -807,10 +807,15 @@ class Renderer:
         return self._year_timelines[view.year]
 
 
-    def compile_templates(self) -> None:
-        """Every template of the data pages, compiled now (processes forked later share them)."""
+    def make_ready(self, views: Iterable["YearView"]) -> None:
+        """Compile every template of the data pages, and make what the pages of these years
+        share, now: processes forked later inherit them instead of each making its own."""
         for name in DATA_TEMPLATES:
             self._template(name)
+        for view in views:
+            self._rows(view)
+            if view.in_series:
+                self._timelines(view).of("")
 
     def _template(self, name: str) -> jinja2.Template:
         if name not in self._templates:
