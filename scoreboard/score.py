@@ -171,7 +171,9 @@ def score_sheet(rules: Rules, sheet: ScoreSheet) -> CountyScore:
                 entry = entries.get(unit.id)
                 if entry is not None:
                     units.append(UnitResult(unit, entry.score, entry.note))
-                    points += entry.score
+                    # An item of one unit keeps the unit's (shared) Decimal: no new object
+                    # for each of a decade's million items.
+                    points = entry.score if points is ZERO else points + entry.score
                 elif unit.is_bonus and absent_bonus is not None:
                     units.append(UnitResult(unit, absent_bonus, ""))
                 else:
