@@ -378,7 +378,7 @@ class PageWriter:
             return
         import multiprocessing  # a counter in memory shared with the children, and its lock
         self.next_job = multiprocessing.get_context("fork").Value("q", 0)
-        for _ in range(self.workers):
+        for _ in range(self.workers - 1):  # this process is the last worker, once MkDocs is done
             reading, writing = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: claim and write jobs, send its digests, report by exit status
