@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from decimal import Decimal
-from typing import Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 from .rules import Category, Item, Rules, Unit
 from .validate import ScoreSheet
@@ -41,18 +41,47 @@ class UnitResult(NamedTuple):
         return ZERO if self.unit.is_bonus else self.deduction
 
 
-class ItemResult(NamedTuple):
-    """An item's units and their sum. Tuples, made once: there are 35 per county."""
+class ItemResult:
+    """An item's sum, whether a unit of it is pending, and its units' results.
 
-    item: Item
-    units: tuple[UnitResult, ...]
-    points: Decimal
-    pending: bool
+    The units are made when first asked for (by the pages and files that show them, which
+    the page writers make on every core), from the entries of the sheet: scoring a year
+    needs only the sums, and a national decade has a million and a half units."""
 
-    @classmethod
-    def of(cls, item: Item, units: tuple[UnitResult, ...]) -> "ItemResult":
-        return cls(item, units, sum((u.points or ZERO for u in units), ZERO),
-                   any(u.points is None for u in units))
+    __slots__ = ("item", "points", "pending", "_entries", "_absent", "_units")
+
+    def __init__(self, item: Item, points: Decimal, pending: bool, entries: Mapping[str, Any],
+                 absent: Decimal | None) -> None:
+        self.item = item
+        self.points = points
+        self.pending = pending
+        self._entries = entries  # the sheet's: unit id → Entry (score, note)
+        self._absent = absent  # the points of a unit the sheet does not give: 0 (bonus) or None
+        self._units: tuple[UnitResult, ...] | None = None
+
+    @property
+    def units(self) -> tuple[UnitResult, ...]:
+        if self._units is None:
+            self._units = tuple(self._unit(unit) for unit in self.item.units)
+        return self._units
+
+    def _unit(self, unit: Unit) -> UnitResult:
+        entry = self._entries.get(unit.id)
+        if entry is not None:
+            return UnitResult(unit, entry.score, entry.note)
+        return UnitResult(unit, self._absent if unit.is_bonus else None, "")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ItemResult):
+            return NotImplemented
+        return (self.item, self.points, self.pending, self.units) == (other.item, other.points, other.pending,
+                                                                      other.units)
+
+    def __hash__(self) -> int:
+        return hash((self.item.id, self.points, self.pending))
+
+    def __repr__(self) -> str:
+        return f"ItemResult({self.item.id}, {self.points}, pending={self.pending})"
 
 
 class CategoryResult(NamedTuple):
@@ -165,21 +194,16 @@ def score_sheet(rules: Rules, sheet: ScoreSheet) -> CountyScore:
     for category in rules.categories:
         items = []
         for item in category.items:
-            units = []
             points, pending = ZERO, False
             for unit in item.units:
                 entry = entries.get(unit.id)
                 if entry is not None:
-                    units.append(UnitResult(unit, entry.score, entry.note))
                     # An item of one unit keeps the unit's (shared) Decimal: no new object
                     # for each of a decade's million items.
                     points = entry.score if points is ZERO else points + entry.score
-                elif unit.is_bonus and absent_bonus is not None:
-                    units.append(UnitResult(unit, absent_bonus, ""))
-                else:
-                    units.append(UnitResult(unit, None, ""))
+                elif not unit.is_bonus or absent_bonus is None:
                     pending = True
-            items.append(ItemResult(item, tuple(units), points, pending))
+            items.append(ItemResult(item, points, pending, entries, absent_bonus))
         categories.append(CategoryResult(category, tuple(items),
                                          min(sum((i.points for i in items), ZERO), category.max)))
     return CountyScore(sheet.slug, sheet.name, sheet.status, tuple(categories))
