@@ -201,9 +201,16 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def site_files(site_dir: Path) -> list[Path]:
-    return sorted((p for p in site_dir.rglob("*") if p.is_file() and p.name not in (CHECKSUMS, MARKER)),
-                  key=lambda p: p.relative_to(site_dir).as_posix())
+def site_files(site_dir: Path) -> list[str]:
+    """Every file of a site but the checksums and the marker, as sorted "/"-paths relative
+    to it: walked with strings, as a decade's site has 32,000 files."""
+    found = []
+    for folder, _, files in os.walk(site_dir):
+        prefix = os.path.relpath(folder, site_dir).replace(os.sep, "/") + "/"
+        prefix = "" if prefix == "./" else prefix
+        found.extend(prefix + name for name in files
+                     if name not in (CHECKSUMS, MARKER) and os.path.isfile(os.path.join(folder, name)))
+    return sorted(found)
 
 
 def write_checksums(site_dir: Path, known: dict[str, str] | None = None) -> None:
@@ -211,9 +218,8 @@ def write_checksums(site_dir: Path, known: dict[str, str] | None = None) -> None
     save reading those files back."""
     known = known or {}
     lines = []
-    for path in site_files(site_dir):
-        name = path.relative_to(site_dir).as_posix()
-        digest = known.get(name) or hashlib.sha256(path.read_bytes()).hexdigest()
+    for name in site_files(site_dir):
+        digest = known.get(name) or hashlib.sha256((site_dir / name).read_bytes()).hexdigest()
         lines.append(f"{digest}  {name}\n")
     (site_dir / CHECKSUMS).write_text("".join(lines), encoding="utf-8")
 
