@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Iterator
 from . import inputs
 from .git import stamp_for
 from .pipeline import Prepared, prepare
-from .render import Navigation, Renderer, Task, page_paths, release_paths, tasks
+from .render import Renderer, Task, page_paths, release_paths, tasks
 from .search import index_path, index_paths, pages_index, year_index
 
 try:
@@ -292,7 +292,7 @@ def prepare_environment(env: Any, prepared: Prepared) -> Renderer:
     renderer = Renderer(env, prepared.site)
     env.globals["site"] = prepared.site
     env.globals["history"] = prepared.history
-    env.globals["navigation"] = Navigation(prepared.site, prepared.history)
+    env.globals["navigation"] = renderer.navigation
     return renderer
 
 

@@ -647,23 +647,22 @@ class Navigation:
     depend only on the year, the section and the page's depth, so each is made once per
     build and reused by every page that shares them (29,000 scorecards share a few dozen)."""
 
-    def __init__(self, site: Site, history: Any) -> None:
+    def __init__(self, site: Site) -> None:
         self.site = site
-        self.history = history
         self._made: dict[tuple, Markup] = {}
 
-    def __call__(self, here_year: int | None, here_section: str, base_url: str) -> Markup:
-        key = (here_year, here_section, base_url)
+    def __call__(self, here_year: int | None, here_section: str, base_url: str, history: Any) -> Markup:
+        released = bool(history and here_year and history.releases.get(here_year))  # 更正 in the menu
+        key = (here_year, here_section, base_url, released)
         made = self._made.get(key)
         if made is None:
-            made = self._made[key] = Markup(self._sections(here_year, here_section, base_url)
+            made = self._made[key] = Markup(self._sections(here_year, here_section, base_url, released)
                                             + self._years(here_year, here_section, base_url))
         return made
 
-    def _sections(self, year: int | None, here: str, base_url: str) -> str:
+    def _sections(self, year: int | None, here: str, base_url: str, released: bool) -> str:
         if not year:
             return ""
-        released = self.history and self.history.releases.get(year)
         links = "".join(
             f'\n      <li><a href="{escape(base_url)}/{escape(urls.section(year, name))}"'
             f'{_CURRENT_PAGE if here == name else ""}>{escape(title)}</a></li>'
@@ -835,6 +834,7 @@ class Renderer:
     def __init__(self, env: jinja2.Environment, site: Site) -> None:
         self.env = configure(env)
         self.site = site
+        self.navigation = Navigation(site)
         self._templates: dict[str, jinja2.Template] = {}
         self._scorecard_rows: dict[int, ScorecardRows] = {}
         self._year_timelines: dict[int, Timelines] = {}
@@ -870,7 +870,8 @@ class Renderer:
 
     def render(self, template: str, path: str, **context: Any) -> str:
         self._template(template)
-        return self._templates[template].render(base_url=relative_root(path), site=self.site, page_path=path, **context)
+        return self._templates[template].render(base_url=relative_root(path), site=self.site, page_path=path,
+                                                navigation=self.navigation, **context)
 
     def render_task(self, view: YearView, history: Any, task: "Task") -> tuple[str, str | bytes]:
         """One page or download. Tasks are small values, so a worker process can take them."""
