@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from .rules import Category, Item, Rules, Unit
 from .validate import ScoreSheet
@@ -44,32 +44,43 @@ class UnitResult(NamedTuple):
 class ItemResult:
     """An item's sum, whether a unit of it is pending, and its units' results.
 
-    The units are made when first asked for (by the pages and files that show them, which
-    the page writers make on every core), from the entries of the sheet: scoring a year
-    needs only the sums, and a national decade has a million and a half units."""
+    The units' results are made when asked for (by the pages and files that show them,
+    which the page writers make on every core), from the entries of the sheet: scoring a
+    year needs only the sums, and a national decade has a million and a half units."""
 
-    __slots__ = ("item", "points", "pending", "_entries", "_absent", "_units")
+    __slots__ = ("item", "points", "pending", "_sheet")
 
-    def __init__(self, item: Item, points: Decimal, pending: bool, entries: Mapping[str, Any],
-                 absent: Decimal | None) -> None:
+    def __init__(self, item: Item, points: Decimal, pending: bool, sheet: ScoreSheet) -> None:
         self.item = item
         self.points = points
         self.pending = pending
-        self._entries = entries  # the sheet's: unit id → Entry (score, note)
-        self._absent = absent  # the points of a unit the sheet does not give: 0 (bonus) or None
-        self._units: tuple[UnitResult, ...] | None = None
+        self._sheet = sheet  # its entries (unit id → score and note), and whether it is a draft
 
     @property
     def units(self) -> tuple[UnitResult, ...]:
-        if self._units is None:
-            self._units = tuple(self._unit(unit) for unit in self.item.units)
-        return self._units
+        """Made anew at each call (and dropped after): kept, a decade's would be 100 MB."""
+        entries, absent = self._sheet.entries, self._absent()
+        return tuple(UnitResult(unit, entry.score, entry.note) if (entry := entries.get(unit.id)) is not None
+                     else UnitResult(unit, absent if unit.is_bonus else None, "") for unit in self.item.units)
 
-    def _unit(self, unit: Unit) -> UnitResult:
-        entry = self._entries.get(unit.id)
-        if entry is not None:
-            return UnitResult(unit, entry.score, entry.note)
-        return UnitResult(unit, self._absent if unit.is_bonus else None, "")
+    def unit_points(self) -> Iterator[tuple[str, Decimal | None]]:
+        """(unit id, points) of each unit, without making its result."""
+        entries, absent = self._sheet.entries, self._absent()
+        for unit in self.item.units:
+            entry = entries.get(unit.id)
+            yield unit.id, (entry.score if entry is not None else absent if unit.is_bonus else None)
+
+    def noted_units(self) -> Iterator[UnitResult]:
+        """The results of the units that have a note (a note is given with a score)."""
+        entries = self._sheet.entries
+        for unit in self.item.units:
+            entry = entries.get(unit.id)
+            if entry is not None and entry.note:
+                yield UnitResult(unit, entry.score, entry.note)
+
+    def _absent(self) -> Decimal | None:
+        """What a unit the sheet does not give scores: a bonus 0 on a final sheet, else pending."""
+        return None if self._sheet.is_draft else ZERO
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ItemResult):
@@ -119,7 +130,8 @@ class CountyScore:
 
     @cached_property
     def pending_units(self) -> tuple[str, ...]:
-        return tuple(u.unit.id for c in self.categories for i in c.items for u in i.units if u.pending)
+        return tuple(unit_id for c in self.categories for i in c.items if i.pending
+                     for unit_id, points in i.unit_points() if points is None)
 
     def category(self, category_id: str) -> CategoryResult:
         return self._categories_by_id[category_id]
@@ -133,7 +145,7 @@ class CountyScore:
         return {i.item.id: i for c in self.categories for i in c.items}
 
     def unit_points(self) -> dict[str, Decimal | None]:
-        return {u.unit.id: u.points for c in self.categories for i in c.items for u in i.units}
+        return {unit_id: points for c in self.categories for i in c.items for unit_id, points in i.unit_points()}
 
 
 @dataclass(frozen=True)
@@ -203,7 +215,7 @@ def score_sheet(rules: Rules, sheet: ScoreSheet) -> CountyScore:
                     points = entry.score if points is ZERO else points + entry.score
                 elif not unit.is_bonus or absent_bonus is None:
                     pending = True
-            items.append(ItemResult(item, points, pending, entries, absent_bonus))
+            items.append(ItemResult(item, points, pending, sheet))
         categories.append(CategoryResult(category, tuple(items),
                                          min(sum((i.points for i in items), ZERO), category.max)))
     return CountyScore(sheet.slug, sheet.name, sheet.status, tuple(categories))
