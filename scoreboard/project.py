@@ -69,18 +69,22 @@ def score_files(root: Path) -> dict[int, list[Path]]:
     # Links and special files are never read (inputs.scan_project reports them).
     if not is_plain_dir(scores_dir):
         return by_year
-    for year_dir in _entries(scores_dir):
-        if is_plain_dir(year_dir) and YEAR_TEXT.fullmatch(year_dir.name):
-            by_year[int(year_dir.name)] = [p for p in _entries(year_dir) if p.suffix in (".yaml", ".yml")
-                                           and is_plain_file(p)]
+    for year_dir in _entries(scores_dir, directories=True):
+        if YEAR_TEXT.fullmatch(year_dir.name):
+            by_year[int(year_dir.name)] = [p for p in _entries(year_dir, directories=False)
+                                           if p.suffix in (".yaml", ".yml")]
     return by_year
 
 
-def _entries(folder: Path) -> list[Path]:
-    """A folder's entries in name order; none when it cannot be listed (reported by
-    ``stray_files``). Names are sorted as text: sorting Path objects costs ten times more."""
+def _entries(folder: Path, directories: bool) -> list[Path]:
+    """A folder's plain folders (or plain files) in name order, links and special files left
+    out; none when it cannot be listed (reported by ``stray_files``). The directory listing
+    says what each entry is, so 29,000 files need no lstat each; names are sorted as text:
+    sorting Path objects costs ten times more."""
     try:
-        names = sorted(entry.name for entry in os.scandir(folder))
+        with os.scandir(folder) as listing:
+            names = sorted(entry.name for entry in listing
+                           if (entry.is_dir(follow_symlinks=False) if directories else entry.is_file(follow_symlinks=False)))
     except OSError:
         return []
     return [folder / name for name in names]
