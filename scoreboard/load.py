@@ -167,9 +167,9 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
 
 # --- the canonical layout, read without libyaml ------------------------------------------------
 #
-# Nearly every score file is laid out as ``build.py new`` writes it: top-level "key: value"
-# lines, one "scores:" block of "  1.1: 3" or "  1.3: {score: 0.5, note: 说明}" lines, and
-# comments at the start of a line. ``parse_canonical`` reads exactly that layout, with nodes
+# Nearly every score file is laid out as ``build.py new`` writes it (and as the data
+# contract shows): top-level "key: value" lines, one "scores:" block of "  1.1: 3" or
+# "  1.3: {score: 0.5, note: 说明}" lines, comments, LF or CRLF line ends. ``parse_canonical`` reads exactly that layout, with nodes
 # equal to libyaml's (tests/test_core_load.py holds the two side by side), three times as fast
 # as walking libyaml's events in Python. Anything else, a quote, a tab, a key written twice,
 # a character YAML treats specially, is left to libyaml: None, and ``parse`` goes on there.
@@ -192,6 +192,10 @@ def _plain(text: str) -> bool:
 def parse_canonical(text: str) -> Mapping | None:
     """The tree of a file in the canonical layout, as libyaml would give it; None for any
     other file (then libyaml reads it)."""
+    if "\r" in text:  # CRLF line ends (a file saved on Windows); a lone CR is left to libyaml
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
     if not _CANONICAL_TEXT.fullmatch(text):
         return None
     root: Mapping | None = None
@@ -199,6 +203,8 @@ def parse_canonical(text: str) -> Mapping | None:
     top_keys: set[str] = set()
     block_keys: set[str] = set()
     for number, line in enumerate(text.split("\n"), 1):
+        if " #" in line:  # a comment after the content, or a line that is only one
+            line = line[:line.index(" #")].rstrip(" ")
         if not line or line[0] == "#":
             continue
         if line[0] == " ":

@@ -267,6 +267,12 @@ def test_the_canonical_path_reads_score_files_as_libyaml_does() -> None:
     "county: 甲县\nyear: 2011\nstatus: final\nscores:\n  1.1: 3\n",
     "# 注释\ncounty: 甲县\n\nscores:\n  1.1: 3\n# 中间的注释\n  1.2: {score: 1.5, note: 说明：材料“不全”，扣分}\n  5: {note: a#b, score: 0}\n",
     "county: a:b\nscores:\n  1.1: yes\n  1.10: ~\n  2: null\n  3: 3分\n  4: 　3\n",
+    # the data contract's own example: comments after the values
+    "county: 示例县          # must equal the registered name for this slug\nyear: 2011              # must equal"
+    " the folder's year\nstatus: final           # final | draft\nscores:\n  1.1: 3                # a part of item 1\n"
+    "  1.2: {score: 0.5, note: 示范点建设未达标}\n  1.3: 1\n  5: 3                  # an item without parts\n",
+    "county: 甲县 # 注释\n",
+    "county: 甲县\r\nscores:  # 评分\r\n  # 缩进的注释\r\n  1.1: 3 #\r\n  1.2: a#b\r\n",
 ])
 def test_canonical_texts_are_read_without_libyaml(text: str) -> None:
     tree = parse_canonical(text)
@@ -278,14 +284,14 @@ def test_canonical_texts_are_read_without_libyaml(text: str) -> None:
     "scores:\n  1.1: 3\n  1.1: 4\n",
     "scores:\ncounty: 甲县\n",                      # "scores:" with nothing: a null
     "scores:\n",
-    "county: 甲县 # 注释\n",                         # a comment after a value
     "county: '甲县'\n", 'county: "甲县"\n',         # quotes
     "county:\t甲县\n", "scores:\n\t1.1: 3\n",       # tabs
     "scores:\n  1.1: {score: 3,note: x}\n", "scores:\n  1.1: { score: 3 }\n", "scores:\n  1.1: {score: 3, score: 4}\n",
     "scores:\n  1.1: {score: 3, note: a: b}\n", "scores:\n  1.1: [3]\n",
-    "scores:\n   1.1: 3\n", "scores:\n  # 缩进的注释\n  1.1: 3\n", "county: 甲县 \n",
+    "scores:\n   1.1: 3\n", "county: 甲县 \n", "county: 甲县\rscores: 1\n", "county: #\nyear: 1\n",
+    "scores:\n  1.1: {score: 1, note: a #b}\n",
     "county: &a 甲县\n", "county: *a\n", "county: !!str 甲县\n", "<<: 1\n", "county: 甲县\n---\nyear: 1\n",
-    "county: 甲县\r\n", "county: 甲\u2028县\n", "county: 甲\x85县\n", "\ufeffcounty: 甲县\n",
+    "county: 甲\u2028县\n", "county: 甲\x85县\n", "\ufeffcounty: 甲县\n",
     "county: 甲县\n  续行\n", "county: -1\n", "county: ? x\n", "county: x:\n", "", "# 只有注释\n",
 ])
 def test_anything_else_is_left_to_libyaml(text: str) -> None:
@@ -297,8 +303,10 @@ def test_mutated_score_files_are_read_as_libyaml_reads_them_or_left_to_it() -> N
     the canonical path gives a tree, libyaml gives the same tree and no problem."""
     rng = random.Random(2011)
     texts = score_file_texts()
+    # and the same files with comments after values and Windows line ends, as staff write them
+    texts += [text.replace("\n", "  # 注释\n", 3).replace("\n", "\r\n") for text in texts[::3]]
     palette = list(" \t:,{}[]#&*!|>'\"%@`-?.~\n\r0123456789az：，“”　\u2028\x85\ufeff键") + [
-        ": ", " #", "\n  ", ", note: x", "score: 1", "\n---\n", "<<: 1", "null"]
+        ": ", " #", "  # 注释", "\r\n", "\n  ", ", note: x", "score: 1", "\n---\n", "<<: 1", "null"]
     read = 0
     for _ in range(4000):
         text = rng.choice(texts)
