@@ -112,7 +112,7 @@ def county_record(standing: Standing, comparison: CountyComparison | None = None
         "category_ranks": dict(standing.category_ranks),
         "items": {i.item.id: i.points for c in score.categories for i in c.items},
         "units": score.unit_points(),
-        "notes": {u.unit.id: u.note for c in score.categories for i in c.items for u in i.noted_units()},
+        "notes": {u.unit.id: u.note for u in score.noted_units()},
         "pending": list(score.pending_units),
     }
 
@@ -207,7 +207,7 @@ def _notes_sheet(results: YearResults) -> Sheet:
                   widths={"F": 60})
     for standing in results.standings:
         score = standing.score
-        for unit in (u for c in score.categories for i in c.items for u in i.noted_units()):
+        for unit in score.noted_units():
             sheet.rows.append([score.slug, score.name, unit.unit.id, unit.points, unit.unit.max,
                                unit.note])
     return sheet

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 from .rules import Category, Item, Rules, Unit
 from .validate import ScoreSheet
@@ -63,20 +63,18 @@ class ItemResult:
         return tuple(UnitResult(unit, entry.score, entry.note) if (entry := entries.get(unit.id)) is not None
                      else UnitResult(unit, absent if unit.is_bonus else None, "") for unit in self.item.units)
 
-    def unit_points(self) -> Iterator[tuple[str, Decimal | None]]:
-        """(unit id, points) of each unit, without making its result."""
+    def put_unit_points(self, into: dict[str, Decimal | None]) -> None:
+        """Each unit's points (None: pending) into ``into``, without making its result."""
         entries, absent = self._sheet.entries, self._absent()
         for unit in self.item.units:
             entry = entries.get(unit.id)
-            yield unit.id, (entry.score if entry is not None else absent if unit.is_bonus else None)
+            into[unit.id] = entry.score if entry is not None else absent if unit.is_bonus else None
 
-    def noted_units(self) -> Iterator[UnitResult]:
+    def noted_units(self) -> list[UnitResult]:
         """The results of the units that have a note (a note is given with a score)."""
         entries = self._sheet.entries
-        for unit in self.item.units:
-            entry = entries.get(unit.id)
-            if entry is not None and entry.note:
-                yield UnitResult(unit, entry.score, entry.note)
+        return [UnitResult(unit, entry.score, entry.note) for unit in self.item.units
+                if (entry := entries.get(unit.id)) is not None and entry.note]
 
     def _absent(self) -> Decimal | None:
         """What a unit the sheet does not give scores: a bonus 0 on a final sheet, else pending."""
@@ -130,8 +128,7 @@ class CountyScore:
 
     @cached_property
     def pending_units(self) -> tuple[str, ...]:
-        return tuple(unit_id for c in self.categories for i in c.items if i.pending
-                     for unit_id, points in i.unit_points() if points is None)
+        return tuple(unit_id for unit_id, points in self.unit_points().items() if points is None)
 
     def category(self, category_id: str) -> CategoryResult:
         return self._categories_by_id[category_id]
@@ -145,7 +142,16 @@ class CountyScore:
         return {i.item.id: i for c in self.categories for i in c.items}
 
     def unit_points(self) -> dict[str, Decimal | None]:
-        return {unit_id: points for c in self.categories for i in c.items for unit_id, points in i.unit_points()}
+        """Every unit's points (None: pending), in the order of the rules."""
+        points: dict[str, Decimal | None] = {}
+        for category in self.categories:
+            for item in category.items:
+                item.put_unit_points(points)
+        return points
+
+    def noted_units(self) -> list[UnitResult]:
+        """The results of the units that have a note, in the order of the rules."""
+        return [unit for category in self.categories for item in category.items for unit in item.noted_units()]
 
 
 @dataclass(frozen=True)

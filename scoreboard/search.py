@@ -46,11 +46,9 @@ def year_entries(view: YearView) -> list[list[str]]:
         found.append([DEPARTMENT, f"{department.name} · {year}年度", urls.department(year, department.slug),
                       " ".join((department.name, *department.aliases))])
     for s in standings:
-        for category in s.score.categories:
-            for item in category.items:
-                for unit in item.noted_units():
-                    found.append([NOTE, f"{s.score.name} · {year}年度 {unit.unit.id}",
-                                  f"{urls.county(year, s.score.slug)}#{urls.unit_anchor(unit.unit.id)}", unit.note])
+        for unit in s.score.noted_units():
+            found.append([NOTE, f"{s.score.name} · {year}年度 {unit.unit.id}",
+                          f"{urls.county(year, s.score.slug)}#{urls.unit_anchor(unit.unit.id)}", unit.note])
     return found
 
 
