@@ -694,10 +694,6 @@ def configure(env: jinja2.Environment) -> jinja2.Environment:
     """Filters and globals the templates rely on; autoescape on, since notes are untrusted."""
     env.autoescape = True
     env.filters["pts"] = _points_or_dash
-    env.filters["share"] = share
-    env.filters["lost_label"] = lost_label
-    env.globals["sections"] = SECTIONS
-    env.globals["section_names"] = SECTION_NAMES
     env.globals["url"] = urls
     env.globals["improved_limit"] = IMPROVED_LIMIT
     env.globals["ranking_rows"] = ranking_rows
@@ -863,7 +859,7 @@ class Renderer:
         for view in views:
             self._rows(view)
             if view.in_series:
-                self._timelines(view).of("")
+                self._timelines(view).of("")  # any county: the first call makes every timeline
 
     def _template(self, name: str) -> jinja2.Template:
         if name not in self._templates:

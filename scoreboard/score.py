@@ -98,10 +98,6 @@ class CategoryResult(NamedTuple):
     items: tuple[ItemResult, ...]
     points: Decimal  # capped at the category's maximum: only bonus categories can exceed it
 
-    @classmethod
-    def of(cls, category: Category, items: tuple[ItemResult, ...]) -> "CategoryResult":
-        return cls(category, items, min(sum((i.points for i in items), ZERO), category.max))
-
 
 @dataclass(frozen=True)
 class CountyScore:
