@@ -282,14 +282,14 @@ def bench_ours(label: str, ds: gen_data.Dataset, work: Path, args: argparse.Name
                after_each: Callable[[int], None] | None = None) -> list[Row]:
     """check, full build, one-file rebuild, --repeat times; after_each(i) runs after each round
     (the Hugo builds, so that both builds see the same machine load)."""
-    site, logs, cwd = work / "site", work / "logs", project_dir(args)
+    logs, cwd = work / "logs", project_dir(args)
     base = [args.python, str(args.build_py), "--root", str(ds.root)]
-    build = base + ["build", "--site-dir", str(site)]
     rows = {name: Row(label, name) for name in (ROW_CHECK, ROW_BUILD, ROW_REBUILD)}
 
     for i in range(args.repeat):
         _measure(rows[ROW_CHECK], base + ["check"], cwd, logs / f"check-{i}.log", i)
-        shutil.rmtree(site, ignore_errors=True)  # a full build starts from nothing
+        site = fresh_folder(work, "site", i)  # a full build starts from nothing
+        build = base + ["build", "--site-dir", str(site)]
         _measure(rows[ROW_BUILD], build, cwd, logs / f"build-{i}.log", i, site)
         edit = gen_data.edit_one_file(ds, i)
         _measure(rows[ROW_REBUILD], build, cwd, logs / f"rebuild-{i}.log", i, site,
@@ -297,6 +297,21 @@ def bench_ours(label: str, ds: gen_data.Dataset, work: Path, args: argparse.Name
         if after_each:
             after_each(i)
     return list(rows.values())
+
+
+def fresh_folder(work: Path, name: str, i: int) -> Path:
+    """A folder that has never existed, for round i's output: the benchmark deletes nothing
+    while it times (the whole work folder goes at the end of the run).
+
+    On ext4 without a journal (this machine's disk), the kernel steps over every inode freed
+    in the last 60 s (360 s while the inode table is not yet written back) before it hands
+    out a new one (`recently_deleted()` in fs/ext4/ialloc.c). Deleting the last round's
+    32,000-file site just before a build made that build's times swing from 22 s to 44 s,
+    and Hugo's likewise: the cost was the benchmark's own deleting, not the builds'."""
+    folder = work / f"{name}-{i}"
+    if os.path.lexists(folder):  # --keep of an earlier run: that run's, not this one's
+        raise SystemExit(f"{folder} exists: give --keep an empty folder")
+    return folder
 
 
 def _measure(row: Row, cmd: list[str], cwd: Path, log_file: Path, i: int, site: Path | None = None,
@@ -370,8 +385,7 @@ def write_hugo_source(label: str, ds: gen_data.Dataset, work: Path) -> Path:
 
 def hugo_once(hugo: Hugo, src: Path, config: str, work: Path, row: Row, i: int) -> None:
     """One Hugo build of src with one of its configuration files, into an empty folder."""
-    dest = work / f"hugo-public-{config}"
-    shutil.rmtree(dest, ignore_errors=True)
+    dest = fresh_folder(work, f"hugo-public-{config}", i)
     cmd = [hugo.binary, "--quiet", "--source", str(src),
            "--config", str(src / hugo_site.CONFIG_FILES[config]), "--destination", str(dest)]
     r = run_measured(cmd, src, work / "logs" / f"hugo-{config}-{i}.log")
@@ -600,23 +614,19 @@ class SizeResult:
 
 
 def bench_size(size: Size, top: Path, hugo: Hugo | None, args: argparse.Namespace) -> SizeResult:
-    """Data, then --repeat rounds of our commands (and Hugo's), then serve; work dir removed
-    unless --keep."""
+    """Data, then --repeat rounds of our commands (and Hugo's), then serve. The work folder
+    stays until the whole run ends (``main``), so that no deleting slows the next size."""
     work = top / size.label
-    try:
-        ds = write_data(size, work, args.seed)
-        hugo_rows, hugo_round = hugo_rounds(size, ds, work, hugo, args)
-        rows = bench_ours(size.label, ds, work, args, hugo_round) + hugo_rows
-        if not args.no_serve:
-            rows.append(bench_serve(size.label, ds, work, args))
-        notes = ratio_lines(size.label, rows, hugo_rows, hugo) if hugo_rows else []
-        entry = json_entry(size, ds, rows)
-        if hugo_rows:
-            entry["ours_over_hugo"] = ratios_json(rows, hugo_rows)
-        return SizeResult(rows, notes, entry)
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
+    ds = write_data(size, work, args.seed)
+    hugo_rows, hugo_round = hugo_rounds(size, ds, work, hugo, args)
+    rows = bench_ours(size.label, ds, work, args, hugo_round) + hugo_rows
+    if not args.no_serve:
+        rows.append(bench_serve(size.label, ds, work, args))
+    notes = ratio_lines(size.label, rows, hugo_rows, hugo) if hugo_rows else []
+    entry = json_entry(size, ds, rows)
+    if hugo_rows:
+        entry["ours_over_hugo"] = ratios_json(rows, hugo_rows)
+    return SizeResult(rows, notes, entry)
 
 
 def write_data(size: Size, work: Path, seed: int) -> gen_data.Dataset:

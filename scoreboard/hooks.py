@@ -45,6 +45,7 @@ CONTENT_ONLY = "scoreboard_content_only"  # set: render the content pages, leave
 ENVIRONMENT = "scoreboard_environment"  # after a build: the theme's Jinja environment
 CONTENT = "scoreboard_content"  # after a build: (title, url, text) of the hand-written pages
 DIGESTS = "scoreboard_digests"  # after a build: SHA-256 of every data page written, by path
+PREVIOUS = "scoreboard_previous"  # during a build: the last site, whose unchanged data pages are linked
 WRITER = "scoreboard_writer"  # during a build: the data pages being written (publish.PageWriter)
 
 
@@ -71,9 +72,11 @@ def input_folders(settings: MkDocsConfig) -> tuple[Path, Path | None]:
     return Path(settings.docs_dir), Path(theme) if theme else None
 
 
-def render_site(settings: MkDocsConfig, prepared: Prepared, site_dir: Path) -> None:
-    """Every page into ``site_dir``: MkDocs for content and theme, our hooks for the data."""
+def render_site(settings: MkDocsConfig, prepared: Prepared, site_dir: Path, previous: Path | None = None) -> None:
+    """Every page into ``site_dir``: MkDocs for content and theme, our hooks for the data
+    (linking what is unchanged from the ``previous`` site, when given)."""
     settings.site_dir = str(site_dir)
+    setattr(settings, PREVIOUS, previous)
     settings.strict = True
     setattr(settings, PREPARED, prepared)
     saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -179,7 +182,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     digests: dict[str, str] = {}
     setattr(config, DIGESTS, digests)
     # MkDocs has emptied the site folder by now (its clean step precedes this hook).
-    setattr(config, WRITER, start_data_pages(config.theme.get_env(), prepared, Path(config.site_dir), digests=digests))
+    setattr(config, WRITER, start_data_pages(config.theme.get_env(), prepared, Path(config.site_dir), digests=digests,
+                                             previous=getattr(config, PREVIOUS, None)))
     return files
 
 

@@ -2,7 +2,8 @@
 
 A failed build never leaves a half-written site: MkDocs writes into a temporary folder
 beside the target, and only a complete build replaces the old one, in one atomic exchange
-where the kernel has it. The output folder is refused when it is the project, holds data,
+where the kernel has it; a page the old site already holds byte for byte is hard-linked
+from it rather than written again (``link_unchanged``). The output folder is refused when it is the project, holds data,
 or is a non-empty folder without our marker: a wrong ``--site-dir`` must not delete data.
 The site carries a ``SHA256SUMS`` of its files so that a copy can be verified.
 """
@@ -16,6 +17,7 @@ import hashlib
 import os
 import shutil
 import signal
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,7 +70,8 @@ def build_site(request: BuildRequest) -> Built:
         recover(site_dir)
         staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
         try:
-            site_engine.render_site(settings, prepared, staging)  # 5. data pages, content pages, assets
+            previous = site_dir if (site_dir / MARKER).is_file() else None  # unchanged pages are linked from it
+            site_engine.render_site(settings, prepared, staging, previous)  # 5. data pages, content pages, assets
             write_checksums(staging, site_engine.written_digests(settings))  # 6. checksums, our marker
             (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             _swap(staging, site_dir)                               # 7. the new site in, whole
@@ -308,14 +311,16 @@ def write_data_pages(env: Any, prepared: Prepared, site_dir: Path, content_pages
 
 
 def start_data_pages(env: Any, prepared: Prepared, site_dir: Path, years: Iterable[int] | None = None,
-                     first: Iterable[Task] = (), digests: dict[str, str] | None = None) -> "PageWriter":
+                     first: Iterable[Task] = (), digests: dict[str, str] | None = None,
+                     previous: Path | None = None) -> "PageWriter":
     """Start writing the data pages, the downloads as released and the search page on every
     core, and return at once, so that the site engine renders its own pages meanwhile;
     ``write_search_index`` once the content pages are known, then ``finish()`` the writer.
 
     ``env`` is the theme's Jinja environment. ``years`` limits the work to those years' pages
     (a preview after a save); ``first`` are written before this returns, so the page a
-    person just edited is on disk first; ``digests`` collects the SHA-256 of what is written."""
+    person just edited is on disk first; ``digests`` collects the SHA-256 of what is written;
+    ``previous`` is the last build's site, whose unchanged files are linked (``write_text``)."""
     renderer = prepare_environment(env, prepared)
     views, history = prepared.views, prepared.history
     chosen = _chosen_years(prepared, years)
@@ -332,7 +337,7 @@ def start_data_pages(env: Any, prepared: Prepared, site_dir: Path, years: Iterab
     # The long jobs (whole-year pages and downloads) go first, so that none is left to one
     # core at the end; the scorecards, all alike, fill in behind them.
     heavy = [page(t) for t in later if not t.per_county] + released + indexes + [search]
-    writer = PageWriter(site_dir, heavy + [page(t) for t in later if t.per_county], digests)
+    writer = PageWriter(site_dir, heavy + [page(t) for t in later if t.per_county], digests, previous=previous)
     writer.run([page(t) for t in first])
     renderer.make_ready(views[y] for y in chosen)  # once, here: the workers inherit it
     writer.start()
@@ -360,8 +365,9 @@ class PageWriter:
     """
 
     def __init__(self, site_dir: Path, jobs: list[Job], digests: dict[str, str] | None = None,
-                 workers: int | None = None) -> None:
+                 workers: int | None = None, previous: Path | None = None) -> None:
         self.site_dir = site_dir
+        self.previous = previous
         self.jobs = jobs
         self.digests = digests
         self.written = 0
@@ -375,7 +381,7 @@ class PageWriter:
         written = 0
         for job in jobs:
             for path, text in job():
-                written += write_text(self.site_dir, path, text, found)
+                written += write_text(self.site_dir, path, text, found, self.previous)
         self.written += written
         return written
 
@@ -462,9 +468,11 @@ class PageWriter:
         self.children = []
 
 
-def write_text(site_dir: Path, path: str, text: str | bytes, digests: dict[str, str] | None = None) -> int:
+def write_text(site_dir: Path, path: str, text: str | bytes, digests: dict[str, str] | None = None,
+               previous: Path | None = None) -> int:
     """Write one file unless it already holds these bytes (a preview rewrites only what a
-    save changed, so the browser and the watcher see only real changes). Returns 1 if written."""
+    save changed, so the browser and the watcher see only real changes), or link it from the
+    ``previous`` site when the file there holds them (``link_unchanged``). Returns 1 if written."""
     data = text if isinstance(text, bytes) else text.encode("utf-8")
     if digests is not None:
         digests[path] = hashlib.sha256(data).hexdigest()
@@ -474,5 +482,33 @@ def write_text(site_dir: Path, path: str, text: str | bytes, digests: dict[str, 
             return 0
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    if previous is None or not link_unchanged(previous / path, target, data):
+        target.write_bytes(data)
     return 1
+
+
+def link_unchanged(old: Path, target: Path, data: bytes) -> bool:
+    """Hard-link ``old`` (the last build's copy) as ``target`` if it holds exactly ``data``.
+
+    A rebuild then gives an unchanged page the inode it had, and removing the old site frees
+    none. New inodes are what is slow: on ext4 without a journal the kernel steps over every
+    inode freed in the last minutes before it hands one out (up to 0.7 ms a file after a
+    site of 32,000 files was deleted). Only a plain file with no other name qualifies: a
+    link planted in the old site is not followed, and a file someone linked elsewhere is
+    not shared with the new site."""
+    try:
+        fd = os.open(old, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1 or found.st_size != len(data):
+            return False
+        if os.read(fd, len(data) + 1) != data:
+            return False
+        os.link(old, target, follow_symlinks=False)
+        return True
+    except OSError:  # another file system, or links not allowed: write it
+        return False
+    finally:
+        os.close(fd)

@@ -74,3 +74,51 @@ def test_abandon_stops_the_children(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     for pid in pids:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, 0)  # already reaped: no zombie, no worker left writing
+
+
+# --- a rebuild links the unchanged files of the last site ------------------------------------
+
+def inodes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_keeps_unchanged_pages_and_rewrites_the_changed(tmp_path: Path) -> None:
+    root = sample_project(tmp_path / "project", commit=False)
+    site = tmp_path / "site"
+    assert build(root, site)[0] == 0
+    before = inodes(site)
+    edited = root / "scores" / "2012" / "cuiyuan-qu.yaml"
+    text = edited.read_text(encoding="utf-8")
+    assert "  1.1: 3\n" in text
+    edited.write_text(text.replace("  1.1: 3\n", "  1.1: {score: 2.5, note: 联席会议纪要缺页}\n", 1), encoding="utf-8")
+    assert build(root, site)[0] == 0
+    after = inodes(site)
+    kept = {path for path in after if before.get(path) == after[path]}
+    assert "2011/county/cuiyuan-qu.html" in kept and "2011/results.json" in kept  # last year: unchanged
+    for changed in ("2012/county/cuiyuan-qu.html", "2012/results.json", "2012/results.xlsx", "SHA256SUMS"):
+        assert changed not in kept
+    assert len(kept) > len(after) // 2
+    assert all(p.stat().st_nlink == 1 for p in site.rglob("*") if p.is_file())  # the old site is gone
+    assert build(root, tmp_path / "fresh")[0] == 0
+    assert files_of(site) == files_of(tmp_path / "fresh")  # linking changes no byte
+
+
+def test_only_a_plain_file_of_the_last_site_is_linked(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    secret = tmp_path / "secret.html"
+    secret.write_text("<p>1</p>")
+    (old / "planted.html").symlink_to(secret)  # a link planted in the old site
+    (old / "shared.html").write_text("<p>1</p>")
+    os.link(old / "shared.html", tmp_path / "elsewhere.html")  # a file with another name elsewhere
+    (old / "changed.html").write_text("<p>2</p>")
+    (old / "same.html").write_text("<p>1</p>")
+    for name in ("planted", "shared", "changed", "same"):
+        assert publish.write_text(new, f"{name}.html", "<p>1</p>", previous=old) == 1
+        assert (new / f"{name}.html").read_text() == "<p>1</p>"
+    assert not (new / "planted.html").is_symlink()
+    assert (new / "planted.html").stat().st_ino != secret.stat().st_ino
+    assert (new / "shared.html").stat().st_ino != (old / "shared.html").stat().st_ino
+    assert (new / "changed.html").stat().st_ino != (old / "changed.html").stat().st_ino
+    assert (new / "same.html").stat().st_ino == (old / "same.html").stat().st_ino
