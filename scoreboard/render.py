@@ -21,7 +21,7 @@ from .exports import results_csv, results_json, results_xlsx, rules_json
 from .schema import schema_text
 from .rules import Rules
 from .compare import Change, CountyComparison, Timelines, TimelinePoint, YearComparison, signed
-from .score import YearResults
+from .score import UnitResult, YearResults
 from .values import fmt
 
 # Each year's sections: (page name, title). The year's ranking is its index page.
@@ -144,6 +144,9 @@ _COMPARED_HEADS = '<th scope="col">上年</th><th scope="col">变化</th>'
 _HISTORY_HEAD = '<th scope="col">最后修改</th>'
 
 
+PLAIN_ROWS_KEPT = 2000  # rows kept per year: the common ones come first, and memory stays bounded
+
+
 class ScorecardRows:
     """The rows of a scorecard's unit tables, as HTML made in Python: a card has fifty rows
     and a national site thousands of cards, so what every county shares (the links, the
@@ -154,6 +157,11 @@ class ScorecardRows:
         self.changes: dict[Any, str] = {}  # a Change (last year's points, the change) → its two cells
         self._last_card: tuple[Any, dict] = (None, {})
         self.pairs: dict[tuple[Decimal, Decimal], str] = {}  # (last year's points, this year's) → cells
+        # Rows without note or 最后修改, kept by what makes them: (unit id, points) on a card
+        # not compared; (unit id, points, last year's points) on a compared one (whether a
+        # unit compares with one of last year is the same on every card of a year).
+        self.plain_rows: dict[tuple, str] = {}
+        self.compared_rows: dict[tuple, str] = {}
         self.shared: dict[str, str] = {}  # unit or item id → its <th> and criterion cells
         self.opening: dict[str, str] = {}  # unit id → the start of its row's <tr>
         self.maximum: dict[str, str] = {}  # unit id → its 满分 cell
@@ -221,26 +229,42 @@ class ScorecardRows:
         rows = []
         extra = "" if blame is None else "<td></td>"
         linked = earlier = None
+        kept = self.plain_rows
         if compared is not None:  # as compare.CountyComparison.units, without keeping it
-            linked, earlier = compared.links.units, self._earlier(compared)
+            linked, earlier, kept = compared.links.units, self._earlier(compared), self.compared_rows
         for item in result.items:
             if item.item.parts:
                 before = "" if compared is None else self._change_cells(
                     compared.item(item.item.id), item.item.id in compared.links.items)
                 rows.append(f'\n<tr class="group">{self.shared["item " + item.item.id]}<td>{fmt(item.points)}</td>'
                             f"<td>{fmt(item.item.max)}</td>{before}<td></td>{extra}</tr>")
-            for unit in item.units:
-                before = ""
+            for unit, points, note in item.unit_scores():
+                old_id = old = None
                 if linked is not None:
-                    old_id = linked.get(unit.unit.id)
+                    old_id = linked.get(unit.id)
                     old = None if old_id is None else earlier.get(old_id)  # type: ignore[union-attr]
-                    new = unit.points
-                    if old is None or new is None:
-                        before = self._change_cells(None, old_id is not None)
-                    else:  # a pair of values already written this year is not worked out again
-                        before = self.pairs.get((old, new)) or self._pair_cells(old, new)
-                rows.append(self._unit_row(unit, blame, site, before))
+                if note or blame is not None:
+                    rows.append(self._unit_row(UnitResult(unit, points, note), blame, site,
+                                               self._before(linked, old_id, old, points)))
+                    continue
+                # Most rows (full marks, no note) are the same on many cards: made once a year.
+                key = (unit.id, points) if linked is None else (unit.id, points, old)  # a year's links are fixed
+                row = kept.get(key)
+                if row is None:
+                    row = self._unit_row(UnitResult(unit, points, note), None, site,
+                                         self._before(linked, old_id, old, points))
+                    if len(kept) < PLAIN_ROWS_KEPT:
+                        kept[key] = row
+                rows.append(row)
         return Markup("".join(rows))
+
+    def _before(self, linked: dict | None, old_id: str | None, old: Decimal | None, points: Decimal | None) -> str:
+        """A unit row's 上年 and 变化 cells: none on a card not compared (``linked`` None)."""
+        if linked is None:
+            return ""
+        if old is None or points is None:
+            return self._change_cells(None, old_id is not None)
+        return self.pairs.get((old, points)) or self._pair_cells(old, points)  # a year has few pairs
 
     def _earlier(self, compared: CountyComparison) -> dict:
         """Last year's points of the county's units, once per card (its categories ask in turn)."""

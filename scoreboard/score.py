@@ -8,10 +8,10 @@ provisional. Ranks are standard competition ranks (1, 2, 2, 4).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from .rules import Category, Item, Rules, Unit
 from .validate import ScoreSheet
@@ -63,12 +63,11 @@ class ItemResult:
         return tuple(UnitResult(unit, entry.score, entry.note) if (entry := entries.get(unit.id)) is not None
                      else UnitResult(unit, absent if unit.is_bonus else None, "") for unit in self.item.units)
 
-    def put_unit_points(self, into: dict[str, Decimal | None]) -> None:
-        """Each unit's points (None: pending) into ``into``, without making its result."""
+    def unit_scores(self) -> list[tuple[Unit, Decimal | None, str]]:
+        """(unit, points, note) of each unit: ``units`` without making the results."""
         entries, absent = self._sheet.entries, self._absent()
-        for unit in self.item.units:
-            entry = entries.get(unit.id)
-            into[unit.id] = entry.score if entry is not None else absent if unit.is_bonus else None
+        return [(unit, entry.score, entry.note) if (entry := entries.get(unit.id)) is not None
+                else (unit, absent if unit.is_bonus else None, "") for unit in self.item.units]
 
     def noted_units(self) -> list[UnitResult]:
         """The results of the units that have a note (a note is given with a score)."""
@@ -105,6 +104,7 @@ class CountyScore:
     name: str
     status: str
     categories: tuple[CategoryResult, ...]
+    sheet: ScoreSheet = field(compare=False, repr=False)  # what was scored: its units' points and notes
 
     @cached_property
     def base(self) -> Decimal:
@@ -138,16 +138,24 @@ class CountyScore:
         return {i.item.id: i for c in self.categories for i in c.items}
 
     def unit_points(self) -> dict[str, Decimal | None]:
-        """Every unit's points (None: pending), in the order of the rules."""
+        """Every unit's points (None: pending), in the order of the rules: ItemResult.units'
+        points, in one loop (the downloads ask for every county's, several times a year)."""
+        entries, absent = self.sheet.entries, None if self.sheet.is_draft else ZERO
         points: dict[str, Decimal | None] = {}
-        for category in self.categories:
-            for item in category.items:
-                item.put_unit_points(points)
+        for unit in self._units:
+            entry = entries.get(unit.id)
+            points[unit.id] = entry.score if entry is not None else absent if unit.is_bonus else None
         return points
 
     def noted_units(self) -> list[UnitResult]:
         """The results of the units that have a note, in the order of the rules."""
-        return [unit for category in self.categories for item in category.items for unit in item.noted_units()]
+        entries = self.sheet.entries
+        return [UnitResult(unit, entry.score, entry.note) for unit in self._units
+                if (entry := entries.get(unit.id)) is not None and entry.note]
+
+    @property
+    def _units(self) -> Iterator[Unit]:
+        return (unit for category in self.categories for item in category.items for unit in item.item.units)
 
 
 @dataclass(frozen=True)
@@ -220,7 +228,7 @@ def score_sheet(rules: Rules, sheet: ScoreSheet) -> CountyScore:
             items.append(ItemResult(item, points, pending, sheet))
         categories.append(CategoryResult(category, tuple(items),
                                          min(sum((i.points for i in items), ZERO), category.max)))
-    return CountyScore(sheet.slug, sheet.name, sheet.status, tuple(categories))
+    return CountyScore(sheet.slug, sheet.name, sheet.status, tuple(categories), sheet)
 
 
 def competition_ranks(values: Iterable[tuple[str, Decimal]]) -> dict[str, int]:

@@ -337,3 +337,17 @@ def test_a_file_that_is_no_mapping_is_reported_at_its_start(tree) -> None:
 ])
 def test_did_you_mean(word: str, choices: tuple[str, ...], hint: str) -> None:
     assert did_you_mean(word, choices) == hint
+
+
+def test_equal_entries_without_a_note_are_one_object_and_keep_their_text(tmp_path: Path) -> None:
+    import pickle
+    first, _ = sheet_of(HEAD + "  1.1: 2.5\n  1.2: 1\n  8.1: {score: 4.5, note: 续签未完成}\n", REGISTRY, tmp_path)
+    second, _ = sheet_of(HEAD + "  1.1: 2.50\n  1.2: 1\n  8.1: {score: 4.5, note: 续签未完成}\n", REGISTRY, tmp_path)
+    moved, _ = sheet_of(HEAD + "\n\n  1.2: 1\n", REGISTRY, tmp_path)
+    assert first.entries["1.2"] is second.entries["1.2"]  # same unit, score text and line: shared
+    assert moved.entries["1.2"] is not first.entries["1.2"] and moved.entries["1.2"].line == 7
+    assert first.entries["8.1"] is not second.entries["8.1"]  # a note is the county's own
+    assert (str(first.entries["1.1"].score), str(second.entries["1.1"].score)) == ("2.5", "2.50")
+    copy = pickle.loads(pickle.dumps(second))  # how the check's workers send sheets back
+    assert copy == second and copy.entries["1.2"] is first.entries["1.2"]
+    assert str(copy.entries["1.1"].score) == "2.50"
