@@ -35,12 +35,11 @@ _STATUS_SYNONYMS = {"正式": FINAL, "定稿": FINAL, "终稿": FINAL, "草稿":
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One unit's score as the file gives it (input), with the line it came from."""
+    """One unit's score and note as the file gives them (input)."""
 
     unit_id: str
     score: Decimal
     note: str
-    line: int
 
 
 @dataclass(frozen=True)
@@ -59,26 +58,26 @@ class ScoreSheet:
     def __reduce__(self) -> tuple:
         """Pickled as plain tuples and texts (the check's workers send sheets back this way):
         a fifth of the bytes and a sixth of the time of pickling the objects themselves."""
-        entries = tuple((e.unit_id, str(e.score), e.note, e.line) for e in self.entries.values())
+        entries = tuple((e.unit_id, str(e.score), e.note) for e in self.entries.values())
         return _sheet_from_tuples, (self.slug, self.name, self.year, self.status, self.path, entries)
 
 
 def _sheet_from_tuples(slug: str, name: str, year: int, status: str, path: str,
-                       entries: tuple[tuple[str, str, str, int], ...]) -> ScoreSheet:
+                       entries: tuple[tuple[str, str, str], ...]) -> ScoreSheet:
     """A pickled ScoreSheet back: equal scores share one Decimal, as the check's do, and
     equal entries without a note share one Entry (``shared_entry``)."""
     return ScoreSheet(slug, name, year, status,
-                      {unit_id: shared_entry(unit_id, score, line) if not note
-                       else Entry(unit_id, shared_decimal(score), note, line) for unit_id, score, note, line in entries},
+                      {unit_id: shared_entry(unit_id, score) if not note else Entry(unit_id, shared_decimal(score), note)
+                       for unit_id, score, note in entries},
                       path)
 
 
-@lru_cache(maxsize=8192)
-def shared_entry(unit_id: str, score: str, line: int) -> Entry:
-    """One (immutable) Entry for each unit, score text and line without a note. Files made
-    from the same template give a unit the same line, and most units their full marks: a
-    national decade's 1.3 million entries are a few thousand distinct ones (75 MB less)."""
-    return Entry(unit_id, shared_decimal(score), "", line)
+@lru_cache(maxsize=4096)
+def shared_entry(unit_id: str, score: str) -> Entry:
+    """One (immutable) Entry for each unit and score text without a note: most units have
+    their full marks, so a national decade's 1.3 million entries are a few hundred distinct
+    ones (75 MB less). The text, not the Decimal, is the key: "2.5" and "2.50" stay as written."""
+    return Entry(unit_id, shared_decimal(score), "")
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -297,9 +296,9 @@ def _check_unit_value(checker: _Checker, unit_id: str, key: Scalar, value: Node)
     if not note and score < unit.max and not unit.is_bonus:
         checker.warning(key, "W201", f"{unit_id} 扣了 {fmt(unit.max - score)} 分，但没有写扣分说明",
                      f"写成 {unit_id}: {{score: {fmt(score)}, note: 扣分原因}}")
-    if not note:  # the text, not the Decimal, is the key: "2.5" and "2.50" stay as written
-        return shared_entry(unit_id, score_node.text.strip(), key.line)  # type: ignore[union-attr]
-    return Entry(unit_id, score, note, key.line)
+    if not note:
+        return shared_entry(unit_id, score_node.text.strip())  # type: ignore[union-attr]
+    return Entry(unit_id, score, note)
 
 
 def _check_note(checker: _Checker, unit_id: str, node: Node | None) -> str | None:

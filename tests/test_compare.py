@@ -29,8 +29,8 @@ RULES_2012_TEXT = RULES_2012_FILE.read_text(encoding="utf-8")
 
 def sheet(slug: str, values: dict[str, str], rules) -> ScoreSheet:
     """Every base unit of ``rules`` at its maximum, then the given values."""
-    entries = {u.id: Entry(u.id, u.max, "", 0) for u in rules.units.values() if not u.is_bonus}
-    entries.update({k: Entry(k, D(v), "", 0) for k, v in values.items()})
+    entries = {u.id: Entry(u.id, u.max, "") for u in rules.units.values() if not u.is_bonus}
+    entries.update({k: Entry(k, D(v), "") for k, v in values.items()})
     return ScoreSheet(slug, slug, rules.year, "final", entries, f"scores/{rules.year}/{slug}.yaml")
 
 

@@ -23,10 +23,10 @@ BASE_UNITS = [u for u in RULES_2011.units.values() if not u.is_bonus]
 
 def sheet(slug: str, values: dict[str, str | tuple[str, str]], status: str = "final", full: bool = True) -> ScoreSheet:
     """Every base unit at its maximum when ``full``, then the given values (or (value, note))."""
-    entries = {u.id: Entry(u.id, u.max, "", 0) for u in BASE_UNITS} if full else {}
+    entries = {u.id: Entry(u.id, u.max, "") for u in BASE_UNITS} if full else {}
     for unit_id, value in values.items():
         points, note = value if isinstance(value, tuple) else (value, "")
-        entries[unit_id] = Entry(unit_id, D(points), note, 0)
+        entries[unit_id] = Entry(unit_id, D(points), note)
     return ScoreSheet(slug, f"{slug}县", 2011, status, entries, f"scores/2011/{slug}.yaml")
 
 
@@ -81,8 +81,8 @@ def rules_2012(tmp_path_factory: pytest.TempPathFactory):
 @pytest.mark.parametrize("bonus, capped", [({}, 0), ({"4": "4.5"}, "4.5"), ({"4": "2.5", "5": "2.5"}, 5),
                                            ({"4": "3", "5": "2.5"}, 5), ({"4": "5", "5": "5"}, 5)])
 def test_bonus_is_capped_at_the_category_maximum(rules_2012, bonus: dict[str, str], capped) -> None:
-    entries = {u.id: Entry(u.id, u.max, "", 0) for u in rules_2012.units.values() if not u.is_bonus}
-    entries.update({k: Entry(k, D(v), "", 0) for k, v in bonus.items()})
+    entries = {u.id: Entry(u.id, u.max, "") for u in rules_2012.units.values() if not u.is_bonus}
+    entries.update({k: Entry(k, D(v), "") for k, v in bonus.items()})
     score = score_sheet(rules_2012, ScoreSheet("d", "d县", 2012, "final", entries, "scores/2012/d.yaml"))
     assert score.bonus == score.category("bonus").points == D(capped)
     assert (score.base, score.total) == (D(20), D(20) + D(capped))
@@ -182,7 +182,7 @@ def test_a_category_without_items_scores_a_decimal_zero(tmp_path) -> None:
     (tmp_path / "2012.yaml").write_text(text, encoding="utf-8")
     rules, problems = load_rules(tmp_path / "2012.yaml", "rules/2012.yaml")
     assert problems == []
-    entries = {u.id: Entry(u.id, u.max, "", 0) for u in rules.units.values() if not u.is_bonus}
+    entries = {u.id: Entry(u.id, u.max, "") for u in rules.units.values() if not u.is_bonus}
     score = score_sheet(rules, ScoreSheet("e", "e县", 2012, "final", entries, "scores/2012/e.yaml"))
     empty = score.category("empty")
     assert (empty.items, empty.points, type(empty.points)) == ((), ZERO, Decimal)

@@ -289,8 +289,8 @@ def test_a_valid_sheet_keeps_every_entry(tmp_path: Path) -> None:
     assert problems == []
     assert (sheet.slug, sheet.name, sheet.year, sheet.status, sheet.path, sheet.is_draft) == (
         "ceshi-xian", "测试县", 2011, DRAFT, PATH, True)
-    assert [(e.unit_id, str(e.score), e.note, e.line) for e in sheet.entries.values()] == [
-        ("1.1", "3", "", 5), ("8.1", "4.5", "续签未完成", 6), ("30", "2", "", 7)]
+    assert [(e.unit_id, str(e.score), e.note) for e in sheet.entries.values()] == [
+        ("1.1", "3", ""), ("8.1", "4.5", "续签未完成"), ("30", "2", "")]
 
 
 def test_a_final_sheet_is_not_a_draft(tmp_path: Path) -> None:
@@ -301,7 +301,7 @@ def test_a_final_sheet_is_not_a_draft(tmp_path: Path) -> None:
 
 def test_a_sheet_with_warnings_only_is_kept(tmp_path: Path) -> None:
     sheet, problems = sheet_of(HEAD + "  5: 2\n", REGISTRY, tmp_path)
-    assert [p.code for p in problems] == ["W201"] and sheet is not None and sheet.entries["5"].line == 5
+    assert [p.code for p in problems] == ["W201"] and sheet is not None and str(sheet.entries["5"].score) == "2"
 
 
 def test_without_a_registry_the_name_is_the_file_s(tmp_path: Path) -> None:
@@ -342,12 +342,12 @@ def test_did_you_mean(word: str, choices: tuple[str, ...], hint: str) -> None:
 def test_equal_entries_without_a_note_are_one_object_and_keep_their_text(tmp_path: Path) -> None:
     import pickle
     first, _ = sheet_of(HEAD + "  1.1: 2.5\n  1.2: 1\n  8.1: {score: 4.5, note: 续签未完成}\n", REGISTRY, tmp_path)
-    second, _ = sheet_of(HEAD + "  1.1: 2.50\n  1.2: 1\n  8.1: {score: 4.5, note: 续签未完成}\n", REGISTRY, tmp_path)
-    moved, _ = sheet_of(HEAD + "\n\n  1.2: 1\n", REGISTRY, tmp_path)
-    assert first.entries["1.2"] is second.entries["1.2"]  # same unit, score text and line: shared
-    assert moved.entries["1.2"] is not first.entries["1.2"] and moved.entries["1.2"].line == 7
-    assert first.entries["8.1"] is not second.entries["8.1"]  # a note is the county's own
+    second, _ = sheet_of(HEAD + "  1.1: 2.50\n\n  1.2: 1  # 已核\n  8.1: {score: 4.5, note: 续签未完成}\n", REGISTRY,
+                         tmp_path)
+    assert first.entries["1.2"] is second.entries["1.2"]  # same unit and score, wherever written: shared
+    assert first.entries["8.1"] == second.entries["8.1"] and first.entries["8.1"] is not second.entries["8.1"]
     assert (str(first.entries["1.1"].score), str(second.entries["1.1"].score)) == ("2.5", "2.50")
+    assert first.entries["1.1"] is not second.entries["1.1"]
     copy = pickle.loads(pickle.dumps(second))  # how the check's workers send sheets back
     assert copy == second and copy.entries["1.2"] is first.entries["1.2"]
     assert str(copy.entries["1.1"].score) == "2.50"

@@ -16,8 +16,8 @@ D = Decimal
 
 def sheet(slug: str, values: dict[str, str], status: str = "final", rules=RULES_2011) -> ScoreSheet:
     """Every base unit at its maximum, then the given values."""
-    entries = {u.id: Entry(u.id, u.max, "", 0) for u in rules.units.values() if not u.is_bonus}
-    entries.update({k: Entry(k, D(v), "", 0) for k, v in values.items()})
+    entries = {u.id: Entry(u.id, u.max, "") for u in rules.units.values() if not u.is_bonus}
+    entries.update({k: Entry(k, D(v), "") for k, v in values.items()})
     if status == "draft":
         entries = {k: v for k, v in entries.items() if k in values}
     return ScoreSheet(slug, slug, rules.year, status, entries, f"scores/{rules.year}/{slug}.yaml")
