@@ -184,15 +184,33 @@ class YearComparison:
         the total (or of the category's subtotal), then by the change of rank, then as ranked.
         Counties without a comparison (new ones) are left out; so, for a category, are all
         counties when the category compares with nothing."""
-        def key(c: CountyComparison) -> tuple:
-            if category_id is None:
-                return (-c.total_change, -c.rank_change, c.standing.rank, c.slug)  # type: ignore[operator]
-            change = c.category(category_id)
-            return (-change.change, -change.rank_change,  # type: ignore[union-attr]
-                    c.standing.category_ranks[category_id], c.slug)
-        compared = [c for c in self.counties.values() if c.previous is not None
-                    and (category_id is None or category_id in self.links.categories)]
-        return sorted(compared, key=key)
+        # The keys are worked out here from the standings (what ``total_change`` and
+        # ``category`` give): a year sorts 2,900 counties six times.
+        def by_total(c: CountyComparison) -> tuple:
+            now, before = c.standing, c.previous
+            return (before.score.total - now.score.total, now.rank - before.rank,  # type: ignore[union-attr]
+                    now.rank, now.score.slug)
+
+        def by_category(c: CountyComparison) -> tuple:
+            now, before = c.standing, c.previous
+            rank = now.category_ranks[category_id]  # type: ignore[index]
+            # A county's categories are in its year's rules' order: found by place, not by id.
+            return (before.score.categories[old_at].points - now.score.categories[at].points,  # type: ignore[union-attr]
+                    rank - before.category_ranks[old_id], rank, now.score.slug)  # type: ignore[union-attr, index]
+
+        compared = [c for c in self.counties.values() if c.previous is not None]
+        if category_id is None or not compared:
+            return sorted(compared, key=by_total)
+        old_id = self.links.categories.get(category_id)
+        if old_id is None:
+            return []
+        at = _place(compared[0].standing, category_id)
+        old_at = _place(compared[0].previous, old_id)  # type: ignore[arg-type]
+        return sorted(compared, key=by_category)
+
+
+def _place(standing: Standing, category_id: str) -> int:
+    return next(i for i, c in enumerate(standing.score.categories) if c.category.id == category_id)
 
 
 _NO_LINKS = Links({}, {}, {})

@@ -327,6 +327,7 @@ class Delta(NamedTuple):
 NO_VALUE = Delta("—", "", "")
 
 
+@lru_cache(maxsize=4096, typed=True)  # rankings write the same few hundred changes over and over
 def rank_delta(change: int | None) -> Delta:
     """↑3 (up three places), ↓1, =, 新 (no result the year before): as compare.rank_change_label."""
     if change is None:
@@ -338,6 +339,7 @@ def rank_delta(change: int | None) -> Delta:
     return Delta("=", "0", "same")
 
 
+@lru_cache(maxsize=4096, typed=True)  # rankings write the same few hundred changes over and over
 def points_delta(change: Decimal | None) -> Delta:
     """+1.5, −2 (a true minus), 0; "—" for none."""
     if change is None:
@@ -346,6 +348,7 @@ def points_delta(change: Decimal | None) -> Delta:
     return Delta(signed(change), fmt(change), kind)
 
 
+@lru_cache(maxsize=4096, typed=True)  # rankings write the same few hundred changes over and over
 def value(number: Decimal | int | None) -> Delta:
     """Last year's rank or points: sorted by its number, "—" (sorted last) when none."""
     if number is None:
