@@ -204,6 +204,7 @@ class Dataset:
     scores: dict          # (slug, year) -> {uid: (score, note)}
     files: int = 0
     bytes: int = 0
+    editable: list[County] = field(default_factory=list)  # counties edit_one_file may change (empty: all)
 
 
 def generate(root: Path, repo: Path, n_counties: int, n_years: int = 1,
@@ -264,7 +265,8 @@ def edit_one_file(ds: Dataset, nth: int) -> Edit:
     total, rank and scorecard really change, and each edit's scorecard can be told apart.
     """
     year = ds.years[-1]
-    county = ds.counties[(nth * 7919) % len(ds.counties)]
+    pool = ds.editable or ds.counties
+    county = pool[(nth * 7919) % len(pool)]
     sc = dict(ds.scores[(county.slug, year)])
     first = next(u for u in ds.rules.units if not u.bonus)
     steps = int(first.max / HALF)
@@ -279,3 +281,47 @@ def edit_one_file(ds: Dataset, nth: int) -> Edit:
     path = ds.root / "scores" / str(year) / f"{county.slug}.yaml"
     path.write_text(score_file_text(county, year, sc), encoding="utf-8")
     return Edit(path, county, year, note)
+
+
+# ---------------------------------------------------------------- a data root given (--data)
+
+def read_dataset(src: Path, root: Path) -> Dataset:
+    """A copy of the data root ``src`` (its rules/ and scores/) at ``root``, read as a Dataset:
+    the benchmark's edits then change the copy, never ``src``. The scores are read as text
+    (BaseLoader: ``1.10`` stays ``1.10``); only a final file of the last year is edited, as
+    edit_one_file rewrites it whole (its layout and comments become the generator's)."""
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    for folder in ("rules", "scores"):
+        shutil.copytree(src / folder, root / folder)
+    years = sorted(int(p.stem) for p in (root / "rules").glob("*.yaml") if p.stem.isdigit()
+                   and (root / "scores" / p.stem).is_dir())
+    if not years:
+        raise SystemExit(f"{src}: no rules/<year>.yaml with a scores/<year>/ folder")
+    registry = _read_yaml(root / "scores" / "counties.yaml") or {}
+    counties = [County(c["slug"], c["name"]) for c in registry.get("counties") or []]
+    scores, finals, files, size = {}, set(), 0, 0
+    for year in years:
+        for path in sorted((root / "scores" / str(year)).glob("*.yaml")):
+            doc = _read_yaml(path) or {}
+            scores[(path.stem, year)] = {str(uid): _score_and_note(value)
+                                         for uid, value in (doc.get("scores") or {}).items()}
+            if year == years[-1] and doc.get("status") == "final":
+                finals.add(path.stem)
+            files += 1
+            size += path.stat().st_size
+    editable = [c for c in counties if c.slug in finals]
+    return Dataset(root, load_rules(root / "rules" / f"{years[-1]}.yaml"), counties, years, scores, files, size,
+                   editable)
+
+
+def _read_yaml(path: Path) -> dict | None:
+    with open(path, encoding="utf-8-sig") as f:
+        return yaml.load(f, Loader=yaml.BaseLoader)
+
+
+def _score_and_note(value: object) -> tuple[Decimal, str | None]:
+    if isinstance(value, dict):
+        return Decimal(value["score"]), value.get("note") or None
+    return Decimal(str(value)), None

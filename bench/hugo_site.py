@@ -106,9 +106,11 @@ def write_site(site: Path, ds: Dataset, year: int | None = None) -> int:
         shutil.rmtree(site)
     write_skeleton(site, year)
     for county in ds.counties:
+        if (county.slug, year) not in ds.scores:  # --data: registered, but no file this year
+            continue
         page = scorecard_markdown(county, year, ds.scores[(county.slug, year)], ds)
         (site / "content" / "county" / f"{county.slug}.md").write_text(page, encoding="utf-8")
-    return len(ds.counties)
+    return sum((county.slug, year) in ds.scores for county in ds.counties)
 
 
 def write_skeleton(site: Path, year: int) -> None:

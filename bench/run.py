@@ -247,6 +247,9 @@ class Row:
         return statistics.median(r.tree_kb for r in ok) / 1024 if ok else None
 
 
+DATA_LABEL = "data"  # the size of a run on --data
+
+
 class Size(NamedTuple):
     label: str      # as written in --sizes: "2900" or "2900x10"
     counties: int
@@ -524,7 +527,8 @@ def bench_serve(label: str, ds: gen_data.Dataset, work: Path, args: argparse.Nam
     log_file = work / "logs" / "serve.log"
     process, base = start_serve(ds, args, log_file)
     try:
-        row.start_s = wait_for_first_page(label, process, scorecard_url(base, ds.years[-1], ds.counties[0]),
+        first = (ds.editable or ds.counties)[0]  # a county with a scorecard in the last year
+        row.start_s = wait_for_first_page(label, process, scorecard_url(base, ds.years[-1], first),
                                           log_file, args.serve_timeout)
         if row.start_s is None:
             row.runs.append(Run(False, args.serve_timeout, 0, process.poll() or -1, log_file))
@@ -617,7 +621,8 @@ def bench_size(size: Size, top: Path, hugo: Hugo | None, args: argparse.Namespac
     """Data, then --repeat rounds of our commands (and Hugo's), then serve. The work folder
     stays until the whole run ends (``main``), so that no deleting slows the next size."""
     work = top / size.label
-    ds = write_data(size, work, args.seed)
+    ds = write_data(size, work, args)
+    size = Size(size.label, len(ds.counties), len(ds.years))  # --data: as found
     hugo_rows, hugo_round = hugo_rounds(size, ds, work, hugo, args)
     rows = bench_ours(size.label, ds, work, args, hugo_round) + hugo_rows
     if not args.no_serve:
@@ -629,9 +634,18 @@ def bench_size(size: Size, top: Path, hugo: Hugo | None, args: argparse.Namespac
     return SizeResult(rows, notes, entry)
 
 
-def write_data(size: Size, work: Path, seed: int) -> gen_data.Dataset:
+def write_data(size: Size, work: Path, args: argparse.Namespace) -> gen_data.Dataset:
+    """The size's synthetic data, or a copy of --data (the runs edit it)."""
     t0 = time.perf_counter()
-    ds = gen_data.generate(work / "data", REPO, size.counties, size.years, seed=seed)
+    if args.data:
+        ds = gen_data.read_dataset(args.data, work / "data")
+        log(f"[{size.label}] data: a copy of {args.data}: {len(ds.counties)} counties registered, "
+            f"{len(ds.years)} year(s), {ds.files} score files, {ds.bytes / 1e6:.1f} MB, copied in "
+            f"{time.perf_counter() - t0:.1f} s ({ds.root})")
+        if not ds.editable:
+            raise SystemExit(f"{args.data}: no final score file in {ds.years[-1]} to edit for the rebuild and serve rows")
+        return ds
+    ds = gen_data.generate(work / "data", REPO, size.counties, size.years, seed=args.seed)
     log(f"[{size.label}] data: {len(ds.counties)} counties × {len(ds.years)} year(s) = "
         f"{ds.files} score files, {ds.bytes / 1e6:.1f} MB, written in "
         f"{time.perf_counter() - t0:.1f} s ({ds.root})")
@@ -714,6 +728,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="comma-separated sizes: N counties, or NxY for N counties over Y years "
                          f"(default {DEFAULT_SIZES})")
     ap.add_argument("--repeat", type=int, default=3, help="runs per command; medians reported (default 3)")
+    ap.add_argument("--data", type=Path, metavar="DIR",
+                    help="time a data root of your own (rules/ and scores/ in the data contract's format; a "
+                         "copy is edited) instead of --sizes; Hugo is compared when it has one year")
     ap.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
     ap.add_argument("--hugo-size", default="2900",
                     help="the size (as written in --sizes) at which Hugo is compared (default 2900)")
@@ -733,6 +750,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = ap.parse_args(argv)
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
+    if args.data:
+        if not (args.data / "rules").is_dir() or not (args.data / "scores").is_dir():
+            ap.error(f"--data {args.data}: not a data root (no rules/ or scores/ folder)")
+        args.sizes, args.hugo_size = [Size(DATA_LABEL, 0, 0)], DATA_LABEL  # counted when read
+        return args
     try:
         args.sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
