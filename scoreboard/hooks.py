@@ -183,7 +183,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     setattr(config, DIGESTS, digests)
     # MkDocs has emptied the site folder by now (its clean step precedes this hook).
     setattr(config, WRITER, start_data_pages(config.theme.get_env(), prepared, Path(config.site_dir), digests=digests,
-                                             previous=getattr(config, PREVIOUS, None)))
+                                             previous=getattr(config, PREVIOUS, None), fresh=True))
     return files
 
 
