@@ -19,7 +19,7 @@ import zipfile
 from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from .values import FORMULA_STARTS
 
@@ -70,7 +70,12 @@ def _cell(reference: str, value: Cell) -> str:
     return f'<c r="{reference}"{styled} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>'
 
 
-def _sheet_xml(sheet: Sheet) -> str:
+ROWS_PER_PART = 256  # rows joined into one piece of a streamed worksheet
+
+
+def _sheet_xml_parts(sheet: Sheet) -> Iterator[str]:
+    """The worksheet's XML in pieces of a few hundred rows: a national sheet is 20 MB of
+    text, and whole (with its rows' list and its UTF-8 copy) it was the peak of a build."""
     letters = [column_letter(i) for i in range(1, max((len(r) for r in sheet.rows), default=0) + 1)]
     views = ""
     if sheet.freeze:
@@ -83,16 +88,19 @@ def _sheet_xml(sheet: Sheet) -> str:
                  f' activePane="{pane}" state="frozen"/><selection pane="{pane}"/></sheetView></sheetViews>')
     cols = "".join(f'<col min="{letters.index(c) + 1}" max="{letters.index(c) + 1}" width="{w}" customWidth="1"/>'
                    for c, w in sorted(sheet.widths.items(), key=lambda cw: letters.index(cw[0])))
-    body = []
-    for number, row in enumerate(sheet.rows, 1):
-        # Numbers inline (most cells of a results sheet): _cell's fast path, without the call.
-        cells = "".join([f'<c r="{letter}{number}"><v>{value}</v></c>' if type(value) is Decimal or type(value) is int
-                         else _cell(f"{letter}{number}", value) for letter, value in zip(letters, row)])
-        body.append(f'<row r="{number}">{cells}</row>')
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            f'{views}<sheetFormatPr defaultRowHeight="15"/>{"<cols>" + cols + "</cols>" if cols else ""}'
-            f'<sheetData>{"".join(body)}</sheetData></worksheet>')
+    yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           f'{views}<sheetFormatPr defaultRowHeight="15"/>{"<cols>" + cols + "</cols>" if cols else ""}'
+           '<sheetData>')
+    for start in range(0, len(sheet.rows), ROWS_PER_PART):
+        body = []
+        for number, row in enumerate(sheet.rows[start:start + ROWS_PER_PART], start + 1):
+            # Numbers inline (most cells of a results sheet): _cell's fast path, without the call.
+            cells = "".join([f'<c r="{letter}{number}"><v>{value}</v></c>' if type(value) is Decimal or type(value) is int
+                             else _cell(f"{letter}{number}", value) for letter, value in zip(letters, row)])
+            body.append(f'<row r="{number}">{cells}</row>')
+        yield "".join(body)
+    yield "</sheetData></worksheet>"
 
 
 _CONTENT_TYPES = (
@@ -186,14 +194,16 @@ def write_workbook(sheets: list[Sheet], title: str, creator: str, epoch: int | s
              ("xl/workbook.xml", _workbook_xml(sheets)),
              ("xl/_rels/workbook.xml.rels", _workbook_rels(sheets)),
              ("xl/styles.xml", _STYLES),
-             *((f"xl/worksheets/sheet{i}.xml", _sheet_xml(s)) for i, s in enumerate(sheets, 1))]
+             *((f"xl/worksheets/sheet{i}.xml", _sheet_xml_parts(s)) for i, s in enumerate(sheets, 1))]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts:
+        for name, pieces in parts:
             info = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, text.encode("utf-8"))
+            with archive.open(info, "w") as entry:  # streamed: a worksheet is never whole in memory
+                for piece in ([pieces] if isinstance(pieces, str) else pieces):
+                    entry.write(piece.encode("utf-8"))
     return buffer.getvalue()
 
 
