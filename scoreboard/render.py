@@ -195,7 +195,7 @@ class ScorecardRows:
                 f'{head}{fmt(result.points)}<span class="of">／{fmt(category.max)}</span></span> '
                 f'<span class="rank">类别第 {ranks[category.id]} 名 · 平均 {_points_or_dash(averages[category.id])}</span></h2>'
                 f"{was}\n{self._table_head(category, changes.previous_year if compared else None, history)}"
-                f"{self.category(result, blame if history else None, site, compared)}"
+                f"{self.category(result, standing.score, blame if history else None, site, compared)}"
                 "\n</tbody>\n</table>\n</div>\n</section>")
         return Markup("".join(parts))
 
@@ -222,9 +222,10 @@ class ScorecardRows:
                 + (_HISTORY_HEAD if history else "") + "</tr></thead>\n<tbody>")
         return found
 
-    def category(self, result: Any, blame: dict | None, site: "Site",
+    def category(self, result: Any, score: Any, blame: dict | None, site: "Site",
                  compared: CountyComparison | None = None) -> Markup:
-        """The body rows of one category's table; ``blame`` is None without history;
+        """The body rows of one category's table (``result``, of the county's ``score``);
+        ``blame`` is None without history;
         ``compared`` a county with a result last year (None: no 上年 columns)."""
         rows = []
         extra = "" if blame is None else "<td></td>"
@@ -238,7 +239,7 @@ class ScorecardRows:
                     compared.item(item.item.id), item.item.id in compared.links.items)
                 rows.append(f'\n<tr class="group">{self.shared["item " + item.item.id]}<td>{fmt(item.points)}</td>'
                             f"<td>{fmt(item.item.max)}</td>{before}<td></td>{extra}</tr>")
-            for unit, points, note in item.unit_scores():
+            for unit, points, note in score.unit_scores(item.item):
                 old_id = old = None
                 if linked is not None:
                     old_id = linked.get(unit.id)

@@ -42,54 +42,60 @@ class UnitResult(NamedTuple):
 
 
 class ItemResult:
-    """An item's sum, whether a unit of it is pending, and its units' results.
+    """An item's sum and whether a unit of it is pending.
 
-    The units' results are made when asked for (by the pages and files that show them,
-    which the page writers make on every core), from the entries of the sheet: scoring a
-    year needs only the sums, and a national decade has a million and a half units."""
+    Shared (``shared_item_result``): every county with the same points on an item, pending
+    alike, has the same one, as a national decade has a million items and a few hundred
+    distinct results. A unit's result belongs to the county: ``CountyScore.units_of``."""
 
-    __slots__ = ("item", "points", "pending", "_sheet")
+    __slots__ = ("item", "points", "pending")
 
-    def __init__(self, item: Item, points: Decimal, pending: bool, sheet: ScoreSheet) -> None:
+    def __init__(self, item: Item, points: Decimal, pending: bool) -> None:
         self.item = item
         self.points = points
         self.pending = pending
-        self._sheet = sheet  # its entries (unit id → score and note), and whether it is a draft
-
-    @property
-    def units(self) -> tuple[UnitResult, ...]:
-        """Made anew at each call (and dropped after): kept, a decade's would be 100 MB."""
-        entries, absent = self._sheet.entries, self._absent()
-        return tuple(UnitResult(unit, entry.score, entry.note) if (entry := entries.get(unit.id)) is not None
-                     else UnitResult(unit, absent if unit.is_bonus else None, "") for unit in self.item.units)
-
-    def unit_scores(self) -> list[tuple[Unit, Decimal | None, str]]:
-        """(unit, points, note) of each unit: ``units`` without making the results."""
-        entries, absent = self._sheet.entries, self._absent()
-        return [(unit, entry.score, entry.note) if (entry := entries.get(unit.id)) is not None
-                else (unit, absent if unit.is_bonus else None, "") for unit in self.item.units]
-
-    def noted_units(self) -> list[UnitResult]:
-        """The results of the units that have a note (a note is given with a score)."""
-        entries = self._sheet.entries
-        return [UnitResult(unit, entry.score, entry.note) for unit in self.item.units
-                if (entry := entries.get(unit.id)) is not None and entry.note]
-
-    def _absent(self) -> Decimal | None:
-        """What a unit the sheet does not give scores: a bonus 0 on a final sheet, else pending."""
-        return None if self._sheet.is_draft else ZERO
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ItemResult):
             return NotImplemented
-        return (self.item, self.points, self.pending, self.units) == (other.item, other.points, other.pending,
-                                                                      other.units)
+        return (self.item, self.points, self.pending) == (other.item, other.points, other.pending)
 
     def __hash__(self) -> int:
         return hash((self.item.id, self.points, self.pending))
 
     def __repr__(self) -> str:
         return f"ItemResult({self.item.id}, {self.points}, pending={self.pending})"
+
+
+# What equal results share, by identity: kept while they are, and emptied when full (a
+# preview that reloads its rules again and again must not keep the old ones forever).
+SHARED_MOST = 100_000
+_shared_items: dict[tuple[int, int, bool], ItemResult] = {}
+_shared_sums: dict[str, Decimal] = {}
+
+
+def shared_item_result(item: Item, points: Decimal, pending: bool) -> ItemResult:
+    """The one ItemResult of this item with these (shared) points. The key holds ids: the
+    result kept holds the item and the points, so neither id can pass to another object."""
+    key = (id(item), id(points), pending)
+    found = _shared_items.get(key)
+    if found is None:
+        if len(_shared_items) >= SHARED_MOST:
+            _shared_items.clear()
+        found = _shared_items[key] = ItemResult(item, points, pending)
+    return found
+
+
+def shared_sum(value: Decimal) -> Decimal:
+    """One Decimal for each sum as written: 3.5 and 3.50 are equal but stay apart, as a
+    workbook cell shows the exact text."""
+    text = str(value)
+    found = _shared_sums.get(text)
+    if found is None:
+        if len(_shared_sums) >= SHARED_MOST:
+            _shared_sums.clear()
+        found = _shared_sums[text] = value
+    return found
 
 
 class CategoryResult(NamedTuple):
@@ -108,15 +114,15 @@ class CountyScore:
 
     @cached_property
     def base(self) -> Decimal:
-        return sum((c.points for c in self.categories if not c.category.is_bonus), ZERO)
+        return shared_sum(sum((c.points for c in self.categories if not c.category.is_bonus), ZERO))
 
     @cached_property
     def bonus(self) -> Decimal:
-        return sum((c.points for c in self.categories if c.category.is_bonus), ZERO)
+        return shared_sum(sum((c.points for c in self.categories if c.category.is_bonus), ZERO))
 
     @cached_property
     def total(self) -> Decimal:
-        return self.base + self.bonus
+        return shared_sum(self.base + self.bonus)
 
     @cached_property
     def provisional(self) -> bool:
@@ -138,7 +144,7 @@ class CountyScore:
         return {i.item.id: i for c in self.categories for i in c.items}
 
     def unit_points(self) -> dict[str, Decimal | None]:
-        """Every unit's points (None: pending), in the order of the rules: ItemResult.units'
+        """Every unit's points (None: pending), in the order of the rules: units_of's
         points, in one loop (the downloads ask for every county's, several times a year)."""
         entries, absent = self.sheet.entries, None if self.sheet.is_draft else ZERO
         points: dict[str, Decimal | None] = {}
@@ -152,6 +158,18 @@ class CountyScore:
         entries = self.sheet.entries
         return [UnitResult(unit, entry.score, entry.note) for unit in self._units
                 if (entry := entries.get(unit.id)) is not None and entry.note]
+
+    def units_of(self, item_id: str) -> tuple[UnitResult, ...]:
+        """The results of an item's units, made anew at each call (kept, a decade's would
+        be 100 MB)."""
+        return tuple(UnitResult(unit, points, note) for unit, points, note in
+                     self.unit_scores(self.item_results[item_id].item))
+
+    def unit_scores(self, item: Item) -> list[tuple[Unit, Decimal | None, str]]:
+        """(unit, points, note) of each unit of ``item``: ``units_of`` without the results."""
+        entries, absent = self.sheet.entries, None if self.sheet.is_draft else ZERO
+        return [(unit, entry.score, entry.note) if (entry := entries.get(unit.id)) is not None
+                else (unit, absent if unit.is_bonus else None, "") for unit in item.units]
 
     @property
     def _units(self) -> Iterator[Unit]:
@@ -225,9 +243,11 @@ def score_sheet(rules: Rules, sheet: ScoreSheet) -> CountyScore:
                     points = entry.score if points is ZERO else points + entry.score
                 elif not unit.is_bonus or absent_bonus is None:
                     pending = True
-            items.append(ItemResult(item, points, pending, sheet))
+            if len(item.units) > 1:  # a sum made here; one unit's points are its entry's
+                points = shared_sum(points)
+            items.append(shared_item_result(item, points, pending))
         categories.append(CategoryResult(category, tuple(items),
-                                         min(sum((i.points for i in items), ZERO), category.max)))
+                                         shared_sum(min(sum((i.points for i in items), ZERO), category.max))))
     return CountyScore(sheet.slug, sheet.name, sheet.status, tuple(categories), sheet)
 
 

@@ -39,12 +39,12 @@ def test_a_full_final_sheet() -> None:
     assert score.category("gongzi-xieshang").points == D("24.5")
     item = score.item_results["8"]
     assert (item.points, item.pending) == (D("15.5"), False)
-    unit = item.units[0]
+    unit = score.units_of("8")[0]
     assert (unit.unit.id, unit.points, unit.note, unit.pending, unit.deduction) == ("8.1", D("4.5"), "续签未完成", False, D("0.5"))
     # Absent bonus units of a final sheet score 0 and are not pending.
     bonus = score.unit_points()
     assert (bonus["30"], bonus["31"], bonus["35"]) == (D(2), ZERO, ZERO)
-    absent = score.item_results["31"].units[0]
+    absent = score.units_of("31")[0]
     assert (absent.points, absent.note, absent.pending, absent.deduction) == (ZERO, "", False, D(5))
     assert len(score.unit_points()) == len(RULES_2011.units) == 50
 
@@ -56,7 +56,7 @@ def test_a_draft_sheet_is_pending_where_it_is_silent() -> None:
     assert score.pending_units == tuple(u.id for u in RULES_2011.units.values() if u.id not in ("1.1", "1.2", "30"))
     item = score.item_results["1"]
     assert (item.points, item.pending) == (D("3.5"), True)
-    pending = item.units[2]
+    pending = score.units_of("1")[2]
     assert (pending.unit.id, pending.points, pending.note, pending.pending, pending.deduction) == ("1.3", None, "", True, ZERO)
     assert score.unit_points()["31"] is None  # a draft's absent bonus is pending too, not 0
     assert (score.item_results["30"].pending, score.item_results["31"].pending) == (False, True)
