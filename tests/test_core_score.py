@@ -187,3 +187,23 @@ def test_a_category_without_items_scores_a_decimal_zero(tmp_path) -> None:
     empty = score.category("empty")
     assert (empty.items, empty.points, type(empty.points)) == ((), ZERO, Decimal)
     assert (score.base, type(score.base)) == (D(20), Decimal)
+
+
+def test_equal_item_results_are_shared_and_units_stay_the_countys() -> None:
+    a = score_sheet(RULES_2011, sheet("a", {"1.1": "3", "1.2": ("0.5", "示范点未达标")}))
+    b = score_sheet(RULES_2011, sheet("b", {"1.1": ("2.5", "纪要缺页"), "1.2": "1"}))
+    assert a.item_results["1"] is b.item_results["1"]  # 4.5 = 3 + 0.5 + 1 = 2.5 + 1 + 1: one object
+    assert a.category("zuzhi-jianshe").points is b.category("zuzhi-jianshe").points
+    assert [(u.unit.id, u.points, u.note) for u in a.units_of("1")] == [
+        ("1.1", D(3), ""), ("1.2", D("0.5"), "示范点未达标"), ("1.3", D(1), "")]
+    assert [(u.unit.id, u.points, u.note) for u in b.units_of("1")] == [
+        ("1.1", D("2.5"), "纪要缺页"), ("1.2", D(1), ""), ("1.3", D(1), "")]
+    assert a.unit_points()["1.2"] == D("0.5") and b.unit_points()["1.2"] == D(1)
+
+
+def test_a_shared_sum_keeps_the_text_it_was_written_with() -> None:
+    short = score_sheet(RULES_2011, sheet("c", {"1.1": "2.5"}))
+    long = score_sheet(RULES_2011, sheet("d", {"1.1": "2.50"}))
+    assert short.item_results["1"].points == long.item_results["1"].points
+    assert (str(short.item_results["1"].points), str(long.item_results["1"].points)) == ("4.5", "4.50")
+    assert short.item_results["1"] is not long.item_results["1"]
