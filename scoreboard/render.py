@@ -157,11 +157,10 @@ class ScorecardRows:
         self.changes: dict[Any, str] = {}  # a Change (last year's points, the change) → its two cells
         self._last_card: tuple[Any, dict] = (None, {})
         self.pairs: dict[tuple[Decimal, Decimal], str] = {}  # (last year's points, this year's) → cells
-        # Rows without note or 最后修改, kept by what makes them: (unit id, points) on a card
-        # not compared; (unit id, points, last year's points) on a compared one (whether a
-        # unit compares with one of last year is the same on every card of a year).
-        self.plain_rows: dict[tuple, str] = {}
-        self.compared_rows: dict[tuple, str] = {}
+        # Rows without a note, kept by what makes them: (unit id, points, last year's points
+        # (None on a card not compared), the id of the commit in 最后修改) → (row, commit).
+        self.plain_rows: dict[tuple, tuple[str, Any]] = {}
+        self.compared_rows: dict[tuple, tuple[str, Any]] = {}
         self.shared: dict[str, str] = {}  # unit or item id → its <th> and criterion cells
         self.opening: dict[str, str] = {}  # unit id → the start of its row's <tr>
         self.maximum: dict[str, str] = {}  # unit id → its 满分 cell
@@ -244,18 +243,23 @@ class ScorecardRows:
                 if linked is not None:
                     old_id = linked.get(unit.id)
                     old = None if old_id is None else earlier.get(old_id)  # type: ignore[union-attr]
-                if note or blame is not None:
+                if note:
                     rows.append(self._unit_row(UnitResult(unit, points, note), blame, site,
                                                self._before(linked, old_id, old, points)))
                     continue
                 # Most rows (full marks, no note) are the same on many cards: made once a year.
-                key = (unit.id, points) if linked is None else (unit.id, points, old)  # a year's links are fixed
-                row = kept.get(key)
-                if row is None:
-                    row = self._unit_row(UnitResult(unit, points, note), None, site,
+                # Whether a unit compares with one of last year is the same on every card of
+                # a year; a commit is kept with its row, so that its id names it.
+                commit = None if blame is None else blame.get(unit.id)
+                key = (unit.id, points, old, id(commit))
+                found = kept.get(key)
+                if found is None:
+                    row = self._unit_row(UnitResult(unit, points, note), blame, site,
                                          self._before(linked, old_id, old, points))
                     if len(kept) < PLAIN_ROWS_KEPT:
-                        kept[key] = row
+                        kept[key] = (row, commit)
+                else:
+                    row = found[0]
                 rows.append(row)
         return Markup("".join(rows))
 

@@ -221,3 +221,21 @@ def test_commits_link_to_the_repository_when_it_is_configured(audited) -> None:
     assert f"{link} 2012-02-01 赵六" in card  # the unit's row
     url = f"https://git.example.org/city/scores/commit/{commits['D']}"
     assert f'<a href="{url}"><code>{commits["D"][:7]}</code></a> 2012-02-01 赵六：更正' in card  # the change log
+
+
+def test_equal_rows_show_their_own_last_commit(tmp_path: Path) -> None:
+    # 1.2 ends at 1 with no note on every card, set by the first commit on 南溪市 and by the last on 东滢区: the same
+    # row but for 最后修改, which a card must not take from another's.
+    root = fixture_project(tmp_path / "repo")
+    repo = Repo(root)
+    first = repo.commit("2011年度初评结果", "张三", "2012-01-05T10:00:00+08:00")
+    repo.edit("scores/2011/dongying-qu.yaml", "  1.2: 1\n", "  1.2: {score: 0.5, note: 示范点未达标}\n")
+    repo.commit("东滢区第1.2项扣分", "李四", "2012-01-10T10:00:00+08:00")
+    repo.edit("scores/2011/dongying-qu.yaml", "  1.2: {score: 0.5, note: 示范点未达标}\n", "  1.2: 1\n")
+    last = repo.commit("东滢区第1.2项复核后恢复", "王五", "2012-01-12T10:00:00+08:00")
+    assert build(root, tmp_path / "site")[0] == 0
+    cells = {slug: rows_by_id((tmp_path / "site" / "2011" / "county" / f"{slug}.html").read_text(encoding="utf-8"))["u-1.2"]
+             for slug in ("dongying-qu", "nanxi-shi")}
+    assert {slug: row[2] for slug, row in cells.items()} == {"dongying-qu": "1", "nanxi-shi": "1"}
+    assert cells["dongying-qu"][5] == f"{last[:7]} 2012-01-12 王五"
+    assert cells["nanxi-shi"][5] == f"{first[:7]} 2012-01-05 张三"
