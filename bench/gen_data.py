@@ -316,9 +316,12 @@ def read_dataset(src: Path, root: Path) -> Dataset:
                    editable)
 
 
+_TEXT_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # libyaml's: 29,000 files in seconds, not a minute
+
+
 def _read_yaml(path: Path) -> dict | None:
     with open(path, encoding="utf-8-sig") as f:
-        return yaml.load(f, Loader=yaml.BaseLoader)
+        return yaml.load(f, Loader=_TEXT_LOADER)
 
 
 def _score_and_note(value: object) -> tuple[Decimal, str | None]:
