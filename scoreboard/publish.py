@@ -3,8 +3,9 @@
 A failed build never leaves a half-written site: MkDocs writes into a temporary folder
 beside the target, and only a complete build replaces the old one, in one atomic exchange
 where the kernel has it; a page the old site already holds byte for byte is hard-linked
-from it rather than written again (``link_unchanged``). The output folder is refused when it is the project, holds data,
-or is a non-empty folder without our marker: a wrong ``--site-dir`` must not delete data.
+from it rather than written again (``link_unchanged``). The output folder is refused when
+it is the project, holds data, or is a non-empty folder without our marker: a wrong
+``--site-dir`` must not delete data.
 The site carries a ``SHA256SUMS`` of its files so that a copy can be verified.
 """
 from __future__ import annotations
@@ -320,7 +321,7 @@ def start_data_pages(env: Any, prepared: Prepared, site_dir: Path, years: Iterab
     ``env`` is the theme's Jinja environment. ``years`` limits the work to those years' pages
     (a preview after a save); ``first`` are written before this returns, so the page a
     person just edited is on disk first; ``digests`` collects the SHA-256 of what is written;
-    ``previous`` is the last build's site, whose unchanged files are linked (``write_text``);
+    ``previous`` is the last build's site, whose unchanged files are linked (``SiteFiles``);
     ``fresh``: ``site_dir`` was empty (``SiteFiles``)."""
     renderer = prepare_environment(env, prepared)
     views, history = prepared.views, prepared.history
@@ -368,7 +369,6 @@ class PageWriter:
 
     def __init__(self, site_dir: Path, jobs: list[Job], digests: dict[str, str] | None = None,
                  workers: int | None = None, previous: Path | None = None, fresh: bool = False) -> None:
-        self.site_dir = site_dir
         self.files = SiteFiles(site_dir, previous, fresh)
         self.jobs = jobs
         self.digests = digests
@@ -470,16 +470,15 @@ class PageWriter:
         self.children = []
 
 
-def write_text(site_dir: Path, path: str, text: str | bytes, digests: dict[str, str] | None = None,
-               previous: Path | None = None) -> int:
+def write_text(site_dir: Path, path: str, text: str | bytes, digests: dict[str, str] | None = None) -> int:
     """Write one file unless it already holds these bytes (a preview rewrites only what a
-    save changed, so the browser and the watcher see only real changes), or link it from the
-    ``previous`` site when the file there holds them (``link_unchanged``). Returns 1 if written."""
-    return SiteFiles(site_dir, previous).write(path, text, digests)
+    save changed, so the browser and the watcher see only real changes). Returns 1 if written."""
+    return SiteFiles(site_dir).write(path, text, digests)
 
 
 class SiteFiles:
     """Writes files into a site folder: ``write_text`` for one, this for a build's thousands.
+    A file the ``previous`` site holds byte for byte is linked from it (``link_unchanged``).
 
     ``fresh``: the folder was empty when the build started (MkDocs empties it) and only this
     writer's process writes these paths, so nothing is there to compare with, and each

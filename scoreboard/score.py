@@ -146,7 +146,7 @@ class CountyScore:
     def unit_points(self) -> dict[str, Decimal | None]:
         """Every unit's points (None: pending), in the order of the rules: units_of's
         points, in one loop (the downloads ask for every county's, several times a year)."""
-        entries, absent = self.sheet.entries, None if self.sheet.is_draft else ZERO
+        entries, absent = self.sheet.entries, self._absent
         points: dict[str, Decimal | None] = {}
         for unit in self._units:
             entry = entries.get(unit.id)
@@ -167,9 +167,15 @@ class CountyScore:
 
     def unit_scores(self, item: Item) -> list[tuple[Unit, Decimal | None, str]]:
         """(unit, points, note) of each unit of ``item``: ``units_of`` without the results."""
-        entries, absent = self.sheet.entries, None if self.sheet.is_draft else ZERO
+        entries, absent = self.sheet.entries, self._absent
         return [(unit, entry.score, entry.note) if (entry := entries.get(unit.id)) is not None
                 else (unit, absent if unit.is_bonus else None, "") for unit in item.units]
+
+    @property
+    def _absent(self) -> Decimal | None:
+        """A bonus unit the sheet does not give: 0 on a final sheet, pending on a draft
+        (a base unit it does not give is pending either way)."""
+        return None if self.sheet.is_draft else ZERO
 
     @property
     def _units(self) -> Iterator[Unit]:

@@ -115,7 +115,7 @@ def test_only_a_plain_file_of_the_last_site_is_linked(tmp_path: Path) -> None:
     (old / "changed.html").write_text("<p>2</p>")
     (old / "same.html").write_text("<p>1</p>")
     for name in ("planted", "shared", "changed", "same"):
-        assert publish.write_text(new, f"{name}.html", "<p>1</p>", previous=old) == 1
+        assert publish.SiteFiles(new, previous=old).write(f"{name}.html", "<p>1</p>") == 1
         assert (new / f"{name}.html").read_text() == "<p>1</p>"
     assert not (new / "planted.html").is_symlink()
     assert (new / "planted.html").stat().st_ino != secret.stat().st_ino
